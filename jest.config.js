@@ -1,0 +1,22 @@
+/** Unit specs sit beside the code; e2e and contract suites live in test/. */
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
+    '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.contract-spec.ts'],
+    },
+  ],
+};

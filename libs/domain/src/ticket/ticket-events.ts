@@ -1,0 +1,120 @@
+import { Priority } from '../agreement/agreement-terms';
+import { IsoInstant } from '../shared/time';
+
+export const CHANNELS = ['email', 'phone', 'portal', 'chat', 'walk_in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const LOGGABLE_KINDS = ['incident', 'service_request'] as const;
+export type LoggableKind = (typeof LOGGABLE_KINDS)[number];
+export type TicketKind = LoggableKind | 'user_error';
+
+export type TicketStatus = 'logged' | 'in_progress' | 'awaiting_user' | 'resolved' | 'closed';
+export type ClosureKind = 'confirmed' | 'auto_closed' | 'closed_unresolved';
+
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface Requester extends Person {
+  /** Contacted when the requester stays silent while the ticket awaits them. */
+  readonly manager: Person;
+}
+
+type Event<Type extends string, Data> = {
+  readonly type: Type;
+  readonly schemaVersion: 1;
+  readonly data: Readonly<Data>;
+};
+
+export type TicketLogged = Event<
+  'TicketLogged',
+  {
+    ticketId: string;
+    kind: LoggableKind;
+    customerId: string;
+    service: string;
+    priority: Priority;
+    channel: Channel;
+    requester: Requester;
+    summary: string;
+    description: string;
+    /** The agreement version in force when the ticket was logged: the one it is measured by. */
+    agreementId: string;
+    agreementVersion: number;
+  }
+>;
+export type TicketAcknowledged = Event<'TicketAcknowledged', { assigneeId: string | null }>;
+export type TicketAssigned = Event<
+  'TicketAssigned',
+  { assigneeId: string; previousAssigneeId: string | null }
+>;
+export type PriorityChanged = Event<'PriorityChanged', { from: Priority; to: Priority; reason: string }>;
+export type CustomerUpdateRecorded = Event<'CustomerUpdateRecorded', { channel: Channel; message: string }>;
+export type UserInfoRequested = Event<'UserInfoRequested', { question: string }>;
+export type UserResponded = Event<'UserResponded', { response: string }>;
+export type ReclassifiedAsUserError = Event<
+  'ReclassifiedAsUserError',
+  { category: string; reason: string; previousKind: LoggableKind }
+>;
+export type UserErrorReclassificationRevoked = Event<
+  'UserErrorReclassificationRevoked',
+  { reason: string; restoredKind: LoggableKind }
+>;
+export type EffortLogged = Event<'EffortLogged', { minutes: number; note: string }>;
+export type TicketResolved = Event<'TicketResolved', { resolutionCode: string; notes: string }>;
+export type ResolutionConfirmed = Event<'ResolutionConfirmed', { comment: string }>;
+export type ResolutionRejected = Event<'ResolutionRejected', { reason: string }>;
+export type TicketAutoClosed = Event<
+  'TicketAutoClosed',
+  { afterBusinessDays: number; resolvedAt: IsoInstant; deadline: IsoInstant }
+>;
+export type TicketClosedUnresolved = Event<
+  'TicketClosedUnresolved',
+  { problemReference: string; reason: string }
+>;
+export type ChargeWaived = Event<'ChargeWaived', { reason: string; approverId: string }>;
+
+export type TicketEvent =
+  | TicketLogged
+  | TicketAcknowledged
+  | TicketAssigned
+  | PriorityChanged
+  | CustomerUpdateRecorded
+  | UserInfoRequested
+  | UserResponded
+  | ReclassifiedAsUserError
+  | UserErrorReclassificationRevoked
+  | EffortLogged
+  | TicketResolved
+  | ResolutionConfirmed
+  | ResolutionRejected
+  | TicketAutoClosed
+  | TicketClosedUnresolved
+  | ChargeWaived;
+
+export type TicketEventType = TicketEvent['type'];
+
+/** Every ticket event type, for catalogues, subscriptions and exhaustive tests. */
+export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
+  'TicketLogged',
+  'TicketAcknowledged',
+  'TicketAssigned',
+  'PriorityChanged',
+  'CustomerUpdateRecorded',
+  'UserInfoRequested',
+  'UserResponded',
+  'ReclassifiedAsUserError',
+  'UserErrorReclassificationRevoked',
+  'EffortLogged',
+  'TicketResolved',
+  'ResolutionConfirmed',
+  'ResolutionRejected',
+  'TicketAutoClosed',
+  'TicketClosedUnresolved',
+  'ChargeWaived',
+];
+
+/** A ticket event as it happened: business computations need to know when. */
+export type TimedTicketEvent = TicketEvent & { readonly occurredAt: IsoInstant };

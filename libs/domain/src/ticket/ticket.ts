@@ -1,0 +1,304 @@
+import { AgreementState, agreementVersion, versionInForce } from '../agreement/agreement';
+import { AgreementTerms, Priority } from '../agreement/agreement-terms';
+import { endOfNthBusinessDayAfter } from '../calendar/business-calendar';
+import { DomainError, assertNever } from '../shared/domain-error';
+import { IsoInstant, toIso, toMs } from '../shared/time';
+import { TicketCommand } from './ticket-commands';
+import {
+  Channel,
+  ClosureKind,
+  LoggableKind,
+  Requester,
+  TicketEvent,
+  TicketKind,
+  TicketStatus,
+  TimedTicketEvent,
+} from './ticket-events';
+
+export interface ExistingTicket {
+  readonly exists: true;
+  readonly ticketId: string;
+  readonly kind: TicketKind;
+  /** What it was logged as; a revoked reclassification restores it. */
+  readonly loggedKind: LoggableKind;
+  readonly customerId: string;
+  readonly service: string;
+  readonly priority: Priority;
+  readonly channel: Channel;
+  readonly requester: Requester;
+  readonly summary: string;
+  readonly agreementId: string;
+  readonly agreementVersion: number;
+  readonly status: TicketStatus;
+  readonly closure: ClosureKind | null;
+  readonly assigneeId: string | null;
+  readonly loggedAt: IsoInstant;
+  readonly acknowledgedAt: IsoInstant | null;
+  readonly resolvedAt: IsoInstant | null;
+  readonly closedAt: IsoInstant | null;
+  readonly lastEventAt: IsoInstant;
+  readonly userError: { readonly category: string; readonly reason: string } | null;
+  readonly effortMinutes: number;
+  readonly reopenCount: number;
+  readonly chargeWaiver: { readonly reason: string; readonly approverId: string } | null;
+}
+
+export type TicketState = { readonly exists: false } | ExistingTicket;
+
+export const initialTicketState: TicketState = { exists: false };
+
+/** What `decide` needs besides the command and the state: the time of the command and the ticket's agreement. */
+export interface TicketDecisionContext {
+  /** When the command takes effect (epoch ms): the server's clock, or the original time of an imported fact. */
+  readonly now: number;
+  readonly agreement: AgreementState;
+}
+
+const OPEN_STATUSES: readonly TicketStatus[] = ['logged', 'in_progress', 'awaiting_user'];
+
+export function isOpen(state: ExistingTicket): boolean {
+  return OPEN_STATUSES.includes(state.status);
+}
+
+export function evolveTicket(state: TicketState, event: TimedTicketEvent): TicketState {
+  if (event.type === 'TicketLogged') {
+    const { data } = event;
+    return {
+      exists: true,
+      ticketId: data.ticketId,
+      kind: data.kind,
+      loggedKind: data.kind,
+      customerId: data.customerId,
+      service: data.service,
+      priority: data.priority,
+      channel: data.channel,
+      requester: data.requester,
+      summary: data.summary,
+      agreementId: data.agreementId,
+      agreementVersion: data.agreementVersion,
+      status: 'logged',
+      closure: null,
+      assigneeId: null,
+      loggedAt: event.occurredAt,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      lastEventAt: event.occurredAt,
+      userError: null,
+      effortMinutes: 0,
+      reopenCount: 0,
+      chargeWaiver: null,
+    };
+  }
+  if (!state.exists) return state;
+  const ticket: ExistingTicket = { ...state, lastEventAt: event.occurredAt };
+  switch (event.type) {
+    case 'TicketAcknowledged':
+      return {
+        ...ticket,
+        status: 'in_progress',
+        acknowledgedAt: event.occurredAt,
+        assigneeId: event.data.assigneeId ?? ticket.assigneeId,
+      };
+    case 'TicketAssigned':
+      return { ...ticket, assigneeId: event.data.assigneeId };
+    case 'PriorityChanged':
+      return { ...ticket, priority: event.data.to };
+    case 'CustomerUpdateRecorded':
+      return ticket;
+    case 'EffortLogged':
+      return { ...ticket, effortMinutes: ticket.effortMinutes + event.data.minutes };
+    case 'UserInfoRequested':
+      return { ...ticket, status: 'awaiting_user' };
+    case 'UserResponded':
+      return { ...ticket, status: 'in_progress' };
+    case 'ReclassifiedAsUserError':
+      return {
+        ...ticket,
+        kind: 'user_error',
+        userError: { category: event.data.category, reason: event.data.reason },
+      };
+    case 'UserErrorReclassificationRevoked':
+      return { ...ticket, kind: event.data.restoredKind, userError: null, chargeWaiver: null };
+    case 'TicketResolved':
+      return { ...ticket, status: 'resolved', resolvedAt: event.occurredAt };
+    case 'ResolutionConfirmed':
+      return { ...ticket, status: 'closed', closure: 'confirmed', closedAt: event.occurredAt };
+    case 'ResolutionRejected':
+      return { ...ticket, status: 'in_progress', resolvedAt: null, reopenCount: ticket.reopenCount + 1 };
+    case 'TicketAutoClosed':
+      return { ...ticket, status: 'closed', closure: 'auto_closed', closedAt: event.occurredAt };
+    case 'TicketClosedUnresolved':
+      return { ...ticket, status: 'closed', closure: 'closed_unresolved', closedAt: event.occurredAt };
+    case 'ChargeWaived':
+      return { ...ticket, chargeWaiver: { reason: event.data.reason, approverId: event.data.approverId } };
+    default:
+      return assertNever(event, 'ticket event');
+  }
+}
+
+/** Fold a ticket's history into its state. */
+export function ticketStateOf(events: readonly TimedTicketEvent[]): TicketState {
+  return events.reduce(evolveTicket, initialTicketState);
+}
+
+function refuse(code: string, reason: string, details: Record<string, unknown> = {}): never {
+  throw new DomainError(code, reason, details);
+}
+
+function requireStatus(state: ExistingTicket, allowed: readonly TicketStatus[], action: string): void {
+  if (!allowed.includes(state.status)) {
+    refuse('illegal_transition', `cannot ${action}: the ticket is ${state.status.replace('_', ' ')}`, {
+      status: state.status,
+      allowedStatuses: allowed,
+    });
+  }
+}
+
+function termsOf(state: ExistingTicket, context: TicketDecisionContext): AgreementTerms {
+  return agreementVersion(context.agreement, state.agreementVersion).terms;
+}
+
+const one = <E extends TicketEvent>(event: E): E[] => [event];
+
+export function decideTicket(
+  command: TicketCommand,
+  state: TicketState,
+  context: TicketDecisionContext,
+): TicketEvent[] {
+  if (command.type === 'LogTicket') {
+    if (state.exists) refuse('ticket_already_exists', `ticket ${state.ticketId} already exists`);
+    const { agreement } = context;
+    if (!agreement.exists || agreement.agreementId !== command.data.agreementId) {
+      refuse('agreement_not_found', `agreement ${command.data.agreementId} does not exist`);
+    }
+    if (agreement.customerId !== command.data.customerId) {
+      refuse('agreement_mismatch', `agreement ${agreement.agreementId} belongs to another customer`);
+    }
+    if (!agreement.services.includes(command.data.service)) {
+      refuse(
+        'service_not_covered',
+        `agreement ${agreement.agreementId} does not cover service "${command.data.service}" (covers: ${agreement.services.join(', ')})`,
+      );
+    }
+    const version = versionInForce(agreement, context.now);
+    return one({
+      type: 'TicketLogged',
+      schemaVersion: 1,
+      data: { ...command.data, agreementVersion: version.version },
+    });
+  }
+
+  if (!state.exists) refuse('ticket_not_found', 'the ticket does not exist');
+  if (context.now < toMs(state.lastEventAt)) {
+    refuse(
+      'time_before_last_event',
+      `the command is dated ${toIso(context.now)}, before the ticket's last event at ${state.lastEventAt}`,
+    );
+  }
+
+  switch (command.type) {
+    case 'AcknowledgeTicket':
+      requireStatus(state, ['logged'], 'acknowledge');
+      return one({
+        type: 'TicketAcknowledged',
+        schemaVersion: 1,
+        data: { assigneeId: command.data.assigneeId },
+      });
+    case 'AssignTicket':
+      requireStatus(state, OPEN_STATUSES, 'assign');
+      if (state.assigneeId === command.data.assigneeId) {
+        refuse('already_assigned', `the ticket is already assigned to ${command.data.assigneeId}`);
+      }
+      return one({
+        type: 'TicketAssigned',
+        schemaVersion: 1,
+        data: { assigneeId: command.data.assigneeId, previousAssigneeId: state.assigneeId },
+      });
+    case 'ChangePriority':
+      requireStatus(state, OPEN_STATUSES, 'change the priority');
+      if (state.priority === command.data.priority) {
+        refuse('priority_unchanged', `the ticket already has priority ${state.priority}`);
+      }
+      return one({
+        type: 'PriorityChanged',
+        schemaVersion: 1,
+        data: { from: state.priority, to: command.data.priority, reason: command.data.reason },
+      });
+    case 'RecordCustomerUpdate':
+      requireStatus(state, OPEN_STATUSES, 'record a customer update');
+      return one({ type: 'CustomerUpdateRecorded', schemaVersion: 1, data: { ...command.data } });
+    case 'RequestUserInfo':
+      requireStatus(state, ['in_progress'], 'request information from the user');
+      return one({ type: 'UserInfoRequested', schemaVersion: 1, data: { ...command.data } });
+    case 'RecordUserResponse':
+      requireStatus(state, ['awaiting_user'], "record the user's response");
+      return one({ type: 'UserResponded', schemaVersion: 1, data: { ...command.data } });
+    case 'ReclassifyAsUserError': {
+      if (state.kind === 'user_error') refuse('already_user_error', 'the ticket is already a user error');
+      const rateCard = termsOf(state, context).rateCard;
+      if (!(command.data.category in rateCard.categories)) {
+        refuse(
+          'unknown_rate_card_category',
+          `"${command.data.category}" is not in the rate card of agreement version ${state.agreementVersion} (categories: ${Object.keys(rateCard.categories).join(', ') || 'none'})`,
+        );
+      }
+      return one({
+        type: 'ReclassifiedAsUserError',
+        schemaVersion: 1,
+        data: { ...command.data, previousKind: state.loggedKind },
+      });
+    }
+    case 'RevokeUserErrorReclassification':
+      if (state.kind !== 'user_error')
+        refuse('not_user_error', 'the ticket is not classified as a user error');
+      return one({
+        type: 'UserErrorReclassificationRevoked',
+        schemaVersion: 1,
+        data: { reason: command.data.reason, restoredKind: state.loggedKind },
+      });
+    case 'LogEffort':
+      requireStatus(state, [...OPEN_STATUSES, 'resolved'], 'log effort');
+      return one({ type: 'EffortLogged', schemaVersion: 1, data: { ...command.data } });
+    case 'ResolveTicket':
+      requireStatus(state, ['in_progress'], 'resolve');
+      return one({ type: 'TicketResolved', schemaVersion: 1, data: { ...command.data } });
+    case 'ConfirmResolution':
+      requireStatus(state, ['resolved'], 'confirm the resolution');
+      return one({ type: 'ResolutionConfirmed', schemaVersion: 1, data: { ...command.data } });
+    case 'RejectResolution':
+      requireStatus(state, ['resolved'], 'reject the resolution');
+      return one({ type: 'ResolutionRejected', schemaVersion: 1, data: { ...command.data } });
+    case 'AutoCloseTicket': {
+      requireStatus(state, ['resolved'], 'auto-close');
+      const terms = termsOf(state, context);
+      const resolvedAt = state.resolvedAt as IsoInstant;
+      const deadline = endOfNthBusinessDayAfter(
+        terms.calendar,
+        toMs(resolvedAt),
+        terms.autoCloseAfterBusinessDays,
+      );
+      if (context.now < deadline) {
+        refuse(
+          'auto_close_too_early',
+          `a ticket resolved at ${resolvedAt} auto-closes after ${terms.autoCloseAfterBusinessDays} business days, at ${toIso(deadline)}`,
+          { deadline: toIso(deadline) },
+        );
+      }
+      return one({
+        type: 'TicketAutoClosed',
+        schemaVersion: 1,
+        data: { afterBusinessDays: terms.autoCloseAfterBusinessDays, resolvedAt, deadline: toIso(deadline) },
+      });
+    }
+    case 'CloseUnresolved':
+      requireStatus(state, OPEN_STATUSES, 'close unresolved');
+      return one({ type: 'TicketClosedUnresolved', schemaVersion: 1, data: { ...command.data } });
+    case 'WaiveCharge':
+      if (state.kind !== 'user_error') refuse('not_user_error', 'only a user error has a charge to waive');
+      if (state.chargeWaiver) refuse('charge_already_waived', 'the charge is already waived');
+      return one({ type: 'ChargeWaived', schemaVersion: 1, data: { ...command.data } });
+    default:
+      return assertNever(command, 'ticket command');
+  }
+}
