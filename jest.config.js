@@ -1,7 +1,7 @@
 /** Unit specs sit beside the code; e2e and contract suites live in test/. */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',

@@ -37,7 +37,7 @@ export interface SlaClock {
   readonly breached: boolean;
   /** Still open and already past the target. */
   readonly breachedOpen: boolean;
-  /** The instant the target is reached if the clock keeps running; null when paused or stopped. */
+  /** The instant the target is reached if the clock keeps running; null when paused, stopped or already past. */
   readonly dueAt: IsoInstant | null;
 }
 
@@ -128,8 +128,8 @@ export function slaClockOf(
     breached: finallyResolvedAt !== null && runningMs > resolutionTargetMs,
     breachedOpen: finallyResolvedAt === null && runningMs > resolutionTargetMs,
     dueAt:
-      clock === 'running'
-        ? toIso(remainingMs > 0 ? addBusinessMilliseconds(calendar, asOfMs, remainingMs) : asOfMs)
+      clock === 'running' && remainingMs > 0
+        ? toIso(addBusinessMilliseconds(calendar, asOfMs, remainingMs))
         : null,
   };
 }
