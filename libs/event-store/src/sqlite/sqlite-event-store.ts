@@ -1,0 +1,294 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventSubscription,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; ':memory:' for tests that need no file. */
+  readonly path: string;
+  /**
+   * FULL (default): every acknowledged append survives power loss (fsync per commit, shared by the
+   * appends grouped into that commit). NORMAL: survives a process crash; the last commits may be lost
+   * on power loss.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How often a subscription looks for events appended by another process. */
+  readonly pollIntervalMs?: number;
+  /** The store's clock for recordedAt. */
+  readonly now?: () => Date;
+}
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface FollowControl {
+  stopped: boolean;
+  wake: (() => void) | null;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position INTEGER PRIMARY KEY,
+  event_id        TEXT    NOT NULL UNIQUE,
+  stream_id       TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  type            TEXT    NOT NULL,
+  schema_version  INTEGER NOT NULL,
+  data            TEXT    NOT NULL,
+  metadata        TEXT    NOT NULL,
+  recorded_at     TEXT    NOT NULL,
+  UNIQUE (stream_id, stream_revision)
+);
+`;
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamRevision: row.stream_revision,
+    globalPosition: BigInt(row.global_position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode.
+ *
+ * Group commit: appends issued in the same turn of the event loop are written in one transaction, each
+ * inside its own savepoint, so they share one fsync while a failing append (a stale expected revision)
+ * rolls back alone. The unique (stream_id, stream_revision) key makes it impossible for two appends to
+ * take the same revision, also across processes sharing the file.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly now: () => Date;
+  private readonly pollIntervalMs: number;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly statements: {
+    lastRevision: Database.Statement<[string], { rev: number | null }>;
+    insert: Database.Statement<[string, string, number, string, number, string, string, string]>;
+    readStream: Database.Statement<[string, number, number], EventRow>;
+    readAll: Database.Statement<[number, number], EventRow>;
+    head: Database.Statement<[], { head: number | null }>;
+  };
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.now = options.now ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appended.setMaxListeners(0);
+    this.statements = {
+      lastRevision: this.db.prepare('SELECT MAX(stream_revision) AS rev FROM events WHERE stream_id = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      readStream: this.db.prepare(
+        `SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
+      ),
+      readAll: this.db.prepare(
+        `SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+      ),
+      head: this.db.prepare('SELECT MAX(global_position) AS head FROM events'),
+    };
+  }
+
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { readonly expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    if (events.length === 0) return Promise.reject(new RangeError('nothing to append'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({
+        streamId,
+        events,
+        expectedRevision: options.expectedRevision ?? 'any',
+        resolve,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    if (batch.length === 0 || this.closed) return;
+    const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
+    const appendOne = this.db.transaction((append: PendingAppend) => this.appendInTransaction(append));
+    const commit = this.db.transaction(() => {
+      for (const append of batch) {
+        try {
+          outcomes.push({ result: appendOne(append) });
+        } catch (error) {
+          outcomes.push({ error });
+        }
+      }
+    });
+    try {
+      commit.immediate();
+    } catch (error) {
+      // The commit itself failed: nothing of this batch is stored, and every caller hears so.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    batch.forEach((append, index) => {
+      const { result, error } = outcomes[index];
+      if (result) append.resolve(result);
+      else append.reject(error);
+    });
+    this.appended.emit('appended');
+  }
+
+  private appendInTransaction(append: PendingAppend): AppendResult {
+    const { streamId, events, expectedRevision } = append;
+    const current = this.statements.lastRevision.get(streamId)?.rev ?? null;
+    const matches =
+      expectedRevision === 'any' ||
+      (expectedRevision === 'no_stream' ? current === null : current === expectedRevision);
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current ?? 'no_stream');
+    const recordedAt = this.now().toISOString();
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      const info = this.statements.insert.run(
+        event.id ?? randomUUID(),
+        streamId,
+        revision,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { streamId, nextExpectedRevision: revision, lastGlobalPosition: position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return this.statements.readStream
+      .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
+      .map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.readAllSync(options.after ?? 0n, options.maxCount ?? 1000);
+  }
+
+  private readAllSync(after: bigint, maxCount: number): StoredEvent[] {
+    return this.statements.readAll.all(Number(after), maxCount).map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return BigInt(this.statements.head.get()?.head ?? 0);
+  }
+
+  subscribeToAll(options: SubscribeOptions): EventSubscription {
+    const control: FollowControl = { stopped: false, wake: null };
+    const onAppended = () => control.wake?.();
+    this.appended.on('appended', onAppended);
+    const batches = this.follow(options.after, options.batchSize ?? 1000, control, onAppended);
+    return {
+      stop: () => {
+        control.stopped = true;
+        this.appended.off('appended', onAppended);
+        control.wake?.();
+      },
+      [Symbol.asyncIterator]: () => batches,
+    };
+  }
+
+  private async *follow(
+    after: bigint,
+    batchSize: number,
+    control: FollowControl,
+    onAppended: () => void,
+  ): AsyncGenerator<readonly StoredEvent[]> {
+    let checkpoint = after;
+    try {
+      while (!control.stopped && !this.closed) {
+        const batch = this.readAllSync(checkpoint, batchSize);
+        if (batch.length > 0) {
+          checkpoint = batch[batch.length - 1].globalPosition;
+          yield batch;
+        } else {
+          await this.nextAppendOrPoll(control);
+        }
+      }
+    } finally {
+      this.appended.off('appended', onAppended);
+    }
+  }
+
+  /** Resolves on an append in this process, on stop(), or after the poll interval (appends by other processes). */
+  private nextAppendOrPoll(control: FollowControl): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => control.wake?.(), this.pollIntervalMs);
+      control.wake = () => {
+        clearTimeout(timer);
+        control.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Appends already accepted are committed before the file is closed.
+    if (this.pending.length > 0) this.flush();
+    this.closed = true;
+    this.appended.emit('appended');
+    this.db.close();
+  }
+}
