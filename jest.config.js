@@ -6,6 +6,7 @@ const common = {
   moduleNameMapper: {
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
+    '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
   },
 };
 

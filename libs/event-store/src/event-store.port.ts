@@ -20,6 +20,8 @@ export interface EventMetadata {
   readonly commandId: string | null;
   /** When the fact happened in the business (may be earlier than recordedAt for imported history). */
   readonly occurredAt: string;
+  /** Hash of the command, so that an idempotency key reused for another command is recognised. */
+  readonly commandFingerprint?: string;
 }
 
 export interface NewEvent {

@@ -1,0 +1,75 @@
+import { Principal, ROLES, Role } from '@app/domain';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface ApiConfig {
+  readonly port: number;
+  /** Folder of the embedded stores, created on first start. */
+  readonly dataDir: string;
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Bearer token -> principal. */
+  readonly principals: ReadonlyMap<string, Principal>;
+  readonly principalsSource: string;
+}
+
+export const API_CONFIG = Symbol('API_CONFIG');
+
+/** The development principals shipped in config/, found from the source or the built file alike. */
+function devPrincipalsFile(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'config', 'dev-principals.json');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new ConfigError('config/dev-principals.json not found: set PRINCIPALS_FILE');
+}
+
+export class ConfigError extends Error {}
+
+function parsePrincipals(file: string): Map<string, Principal> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PRINCIPALS_FILE ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const tokens = (parsed as { tokens?: Record<string, Partial<Principal>> }).tokens;
+  if (!tokens || typeof tokens !== 'object') throw new ConfigError(`${file}: expected {"tokens": {...}}`);
+  const principals = new Map<string, Principal>();
+  for (const [token, principal] of Object.entries(tokens)) {
+    if (token.length < 12) throw new ConfigError(`${file}: tokens must be at least 12 characters`);
+    if (
+      typeof principal.id !== 'string' ||
+      !ROLES.includes(principal.role as Role) ||
+      !Array.isArray(principal.customers) ||
+      !principal.customers.every((customer) => typeof customer === 'string')
+    ) {
+      throw new ConfigError(
+        `${file}: each token maps to {id, role (${ROLES.join('|')}), customers: string[]}`,
+      );
+    }
+    principals.set(token, { id: principal.id, role: principal.role as Role, customers: principal.customers });
+  }
+  return principals;
+}
+
+/** Reads and checks the configuration once at start-up; a bad value stops the start with a clear message. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT "${env.PORT}" is not a port`);
+  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, not "${env.SQLITE_SYNCHRONOUS}"`);
+  }
+  if (env.NODE_ENV === 'production' && !env.PRINCIPALS_FILE) {
+    throw new ConfigError('NODE_ENV=production needs PRINCIPALS_FILE: the development tokens are public');
+  }
+  const principalsSource = env.PRINCIPALS_FILE ? resolve(env.PRINCIPALS_FILE) : devPrincipalsFile();
+  return {
+    port,
+    dataDir: resolve(env.DATA_DIR ?? 'data'),
+    sqliteSynchronous: synchronous,
+    principals: parsePrincipals(principalsSource),
+    principalsSource,
+  };
+}

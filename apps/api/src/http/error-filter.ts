@@ -1,0 +1,95 @@
+import {
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  StaleRevisionError,
+  UnreadableEventError,
+} from '@app/application';
+import { DomainError } from '@app/domain';
+import { WrongExpectedRevisionError } from '@app/event-store';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+
+/** The one error shape of the API: { statusCode, error, code, message, ...details }. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+function body(
+  statusCode: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message, ...details };
+}
+
+export function errorBodyOf(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return body(HttpStatus.UNPROCESSABLE_ENTITY, exception.code, exception.reason, exception.details);
+  }
+  if (exception instanceof NotFoundError) return body(HttpStatus.NOT_FOUND, exception.code, exception.reason);
+  if (exception instanceof ForbiddenError) return body(HttpStatus.FORBIDDEN, 'forbidden', exception.reason);
+  if (exception instanceof StaleRevisionError) {
+    return body(HttpStatus.CONFLICT, 'stale_revision', exception.message, {
+      expectedRevision: exception.expectedRevision,
+      currentRevision: exception.currentRevision,
+    });
+  }
+  if (exception instanceof WrongExpectedRevisionError) {
+    return body(
+      HttpStatus.CONFLICT,
+      'concurrent_modification',
+      'the ticket changed while the command ran; retry',
+    );
+  }
+  if (exception instanceof IdempotencyKeyReusedError) {
+    return body(HttpStatus.UNPROCESSABLE_ENTITY, 'idempotency_key_reused', exception.reason);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null) {
+      const { message, code, ...rest } = response as Record<string, unknown>;
+      delete rest.statusCode;
+      delete rest.error;
+      const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+      return body(
+        status,
+        typeof code === 'string'
+          ? code
+          : (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/\W+/g, '_'),
+        text,
+        rest,
+      );
+    }
+    return body(status, 'error', String(response));
+  }
+  if (exception instanceof UnreadableEventError) {
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, 'unreadable_event', exception.message);
+  }
+  return body(
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    'internal_error',
+    'an unexpected error occurred; it has been logged',
+  );
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const payload = errorBodyOf(exception);
+    if (payload.statusCode >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const response = host
+      .switchToHttp()
+      .getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    response.status(payload.statusCode).json(payload);
+  }
+}

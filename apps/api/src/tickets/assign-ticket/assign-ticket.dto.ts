@@ -1,0 +1,6 @@
+import { IsId } from '../../common/dto-rules';
+
+export class AssignTicketDto {
+  @IsId()
+  assigneeId!: string;
+}

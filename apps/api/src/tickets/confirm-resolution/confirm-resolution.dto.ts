@@ -1,0 +1,6 @@
+import { IsOptionalText } from '../../common/dto-rules';
+
+export class ConfirmResolutionDto {
+  @IsOptionalText(10_000)
+  comment?: string;
+}

@@ -1,0 +1,85 @@
+import {
+  AgreementCommand,
+  AgreementState,
+  Principal,
+  decideAgreement,
+  evolveAgreement,
+  initialAgreementState,
+} from '@app/domain';
+import { EventStore } from '@app/event-store';
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError, NotFoundError } from './application-errors';
+import { Clock } from './clock';
+import { agreementStreamId, toAgreementEvent } from './event-mapping';
+import { CommandOptions, CommandResult, deterministicId, executeOnStream } from './stream-command-executor';
+
+/**
+ * Loads agreements, keeping each folded state in memory and reading only the events appended since:
+ * published versions never change, so the cache can only be behind, never wrong.
+ */
+export class AgreementRepository {
+  private readonly cache = new Map<string, { state: AgreementState; revision: number }>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async load(agreementId: string): Promise<AgreementState> {
+    const cached = this.cache.get(agreementId) ?? { state: initialAgreementState, revision: -1 };
+    const newer = await this.store.readStream(agreementStreamId(agreementId), {
+      fromRevision: cached.revision + 1,
+    });
+    if (newer.length === 0) return cached.state;
+    const state = newer.map(toAgreementEvent).reduce(evolveAgreement, cached.state);
+    this.cache.set(agreementId, { state, revision: newer[newer.length - 1].streamRevision });
+    return state;
+  }
+}
+
+export type AgreementCommandOptions = CommandOptions & { readonly principal: Principal };
+
+export class AgreementCommands {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates an agreement; the id is new, or derived from the idempotency key so that a retry finds it. */
+  async create(
+    data: Omit<Extract<AgreementCommand, { type: 'CreateAgreement' }>['data'], 'agreementId'>,
+    options: AgreementCommandOptions,
+  ): Promise<CommandResult & { agreementId: string }> {
+    const agreementId = options.idempotencyKey
+      ? deterministicId('agreement', options.principal.id, options.idempotencyKey)
+      : randomUUID();
+    const result = await this.execute(
+      agreementId,
+      { type: 'CreateAgreement', data: { ...data, agreementId } },
+      options,
+    );
+    return { ...result, agreementId };
+  }
+
+  execute(
+    agreementId: string,
+    command: AgreementCommand,
+    options: AgreementCommandOptions,
+  ): Promise<CommandResult> {
+    return executeOnStream(
+      this.store,
+      this.clock,
+      {
+        streamId: agreementStreamId(agreementId),
+        fingerprintSource: command,
+        fold: (stored) => stored.map(toAgreementEvent).reduce(evolveAgreement, initialAgreementState),
+        decide: async (state) => {
+          if (options.principal.role !== 'admin')
+            throw new ForbiddenError('only an admin manages agreements');
+          if (command.type !== 'CreateAgreement' && !state.exists) {
+            throw new NotFoundError('agreement_not_found', `agreement ${agreementId} does not exist`);
+          }
+          return decideAgreement(command, state);
+        },
+      },
+      options,
+    );
+  }
+}

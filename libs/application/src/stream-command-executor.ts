@@ -1,0 +1,135 @@
+import { DomainError } from '@app/domain';
+import { EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError } from '@app/event-store';
+import { createHash, randomUUID } from 'node:crypto';
+import { IdempotencyKeyReusedError, StaleRevisionError } from './application-errors';
+import { Clock } from './clock';
+
+/** Who sends a command and how: the parts of a request that are not the command itself. */
+export interface CommandOptions {
+  readonly principal: { readonly id: string; readonly role: string };
+  /** The client's view of the stream (If-Match): refused with 409 when the stream has moved on. */
+  readonly expectedRevision?: number;
+  /** A retried command with the same key (from the same principal) returns the first result. */
+  readonly idempotencyKey?: string;
+  readonly correlationId?: string;
+  /** When the fact happened; defaults to the clock. Imports pass the original time. */
+  readonly occurredAt?: Date;
+}
+
+export interface CommandResult {
+  readonly streamId: string;
+  readonly streamRevision: number;
+  readonly globalPosition: bigint;
+  readonly eventTypes: readonly string[];
+  /** True when an idempotent retry returned the first result and appended nothing. */
+  readonly replayed: boolean;
+}
+
+export interface DomainEventLike {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+}
+
+export interface StreamCommand<State> {
+  readonly streamId: string;
+  /** A stable description of the command, to recognise a reused idempotency key. */
+  readonly fingerprintSource: unknown;
+  fold(events: readonly StoredEvent[]): State;
+  /** Checks permissions and business rules; throws to refuse. */
+  decide(state: State, nowMs: number): Promise<readonly DomainEventLike[]>;
+}
+
+/** Retries when another writer moved the stream between our read and our append (no If-Match given). */
+const MAX_ATTEMPTS = 5;
+
+/** A UUID-shaped id derived from a string, so that the same input always gives the same id. */
+export function deterministicId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function fingerprint(source: unknown): string {
+  return createHash('sha256').update(JSON.stringify(source)).digest('hex');
+}
+
+function resultOf(streamId: string, events: readonly StoredEvent[], replayed: boolean): CommandResult {
+  const last = events[events.length - 1];
+  return {
+    streamId,
+    streamRevision: last.streamRevision,
+    globalPosition: last.globalPosition,
+    eventTypes: events.map((event) => event.type),
+    replayed,
+  };
+}
+
+/**
+ * The command handler every aggregate shares: load the stream, fold it, decide, append with the revision
+ * that was read. No read model is written here: projections do that from the events.
+ */
+export async function executeOnStream<State>(
+  store: EventStore,
+  clock: Clock,
+  command: StreamCommand<State>,
+  options: CommandOptions,
+): Promise<CommandResult> {
+  const commandFingerprint = fingerprint(command.fingerprintSource);
+  const commandId = options.idempotencyKey
+    ? deterministicId('command', options.principal.id, options.idempotencyKey)
+    : randomUUID();
+  const correlationId = options.correlationId ?? commandId;
+
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.readStream(command.streamId);
+    if (options.idempotencyKey) {
+      const earlier = stored.filter((event) => event.metadata.commandId === commandId);
+      if (earlier.length > 0) {
+        if (earlier[0].metadata.commandFingerprint !== commandFingerprint) {
+          throw new IdempotencyKeyReusedError(
+            `the Idempotency-Key was already used for a different command on ${command.streamId}`,
+          );
+        }
+        return resultOf(command.streamId, earlier, true);
+      }
+    }
+    const currentRevision = stored.length > 0 ? stored[stored.length - 1].streamRevision : null;
+    if (options.expectedRevision !== undefined && options.expectedRevision !== currentRevision) {
+      throw new StaleRevisionError(command.streamId, options.expectedRevision, currentRevision);
+    }
+    const now = options.occurredAt ?? clock.now();
+    const decided = await command.decide(command.fold(stored), now.getTime());
+    if (decided.length === 0) throw new DomainError('nothing_to_do', 'the command changes nothing');
+    const metadata = {
+      actor: { id: options.principal.id, role: options.principal.role },
+      correlationId,
+      causationId: commandId,
+      commandId,
+      occurredAt: now.toISOString(),
+      commandFingerprint,
+    };
+    const events: NewEvent[] = decided.map((event, index) => ({
+      id: options.idempotencyKey ? deterministicId('event', commandId, String(index)) : randomUUID(),
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata,
+    }));
+    try {
+      const appended = await store.appendToStream(command.streamId, events, {
+        expectedRevision: currentRevision ?? 'no_stream',
+      });
+      return {
+        streamId: command.streamId,
+        streamRevision: appended.nextExpectedRevision,
+        globalPosition: appended.lastGlobalPosition,
+        eventTypes: events.map((event) => event.type),
+        replayed: false,
+      };
+    } catch (error) {
+      // Someone else appended in between: decide again on the new state (which re-checks If-Match and the key).
+      if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  ExistingTicket,
+  Principal,
+  SlaClock,
+  TicketCommand,
+  TimedTicketEvent,
+  UserErrorCharge,
+  agreementVersion,
+  canIssue,
+  canReadTicket,
+  decideTicket,
+  slaClockOf,
+  ticketStateOf,
+  userErrorChargeOf,
+} from '@app/domain';
+import { EventStore, StoredEvent } from '@app/event-store';
+import { randomUUID } from 'node:crypto';
+import { AgreementRepository } from './agreements';
+import { ForbiddenError, NotFoundError } from './application-errors';
+import { Clock } from './clock';
+import { ticketStreamId, toTimedTicketEvent } from './event-mapping';
+import { CommandOptions, CommandResult, deterministicId, executeOnStream } from './stream-command-executor';
+
+export type TicketCommandOptions = CommandOptions & { readonly principal: Principal };
+
+const notFound = (ticketId: string) =>
+  new NotFoundError('ticket_not_found', `ticket ${ticketId} does not exist`);
+
+export class TicketCommands {
+  constructor(
+    private readonly store: EventStore,
+    private readonly agreements: AgreementRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Logs a ticket under a new id, or under the id derived from the idempotency key so that a retry finds it. */
+  async log(
+    data: Omit<Extract<TicketCommand, { type: 'LogTicket' }>['data'], 'ticketId'>,
+    options: TicketCommandOptions,
+  ): Promise<CommandResult & { ticketId: string }> {
+    const ticketId = options.idempotencyKey
+      ? deterministicId('ticket', options.principal.id, options.idempotencyKey)
+      : randomUUID();
+    const result = await this.execute(ticketId, { type: 'LogTicket', data: { ...data, ticketId } }, options);
+    return { ...result, ticketId };
+  }
+
+  execute(ticketId: string, command: TicketCommand, options: TicketCommandOptions): Promise<CommandResult> {
+    return executeOnStream(
+      this.store,
+      this.clock,
+      {
+        streamId: ticketStreamId(ticketId),
+        fingerprintSource: command,
+        fold: (stored) => ticketStateOf(stored.map(toTimedTicketEvent)),
+        decide: async (state, now) => {
+          if (command.type !== 'LogTicket' && !state.exists) throw notFound(ticketId);
+          const permission = canIssue(options.principal, command, state.exists ? state : null);
+          if (!permission.allowed) throw new ForbiddenError(permission.reason);
+          const agreementId =
+            command.type === 'LogTicket' ? command.data.agreementId : (state as ExistingTicket).agreementId;
+          const agreement = await this.agreements.load(agreementId);
+          return decideTicket(command, state, { now, agreement });
+        },
+      },
+      options,
+    );
+  }
+}
+
+export interface TicketView {
+  readonly ticket: ExistingTicket;
+  readonly sla: SlaClock;
+  readonly charge: UserErrorCharge | null;
+  readonly streamRevision: number;
+  readonly globalPosition: bigint;
+}
+
+export interface TicketHistoryPage {
+  readonly events: readonly StoredEvent[];
+  /** The revision to ask for next; null when this page reached the end of the stream. */
+  readonly nextRevision: number | null;
+}
+
+/** Reads straight from the event stream: always consistent with the last accepted command. */
+export class TicketQueries {
+  constructor(
+    private readonly store: EventStore,
+    private readonly agreements: AgreementRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private async loadReadable(ticketId: string, principal: Principal) {
+    const stored = await this.store.readStream(ticketStreamId(ticketId));
+    const events: TimedTicketEvent[] = stored.map(toTimedTicketEvent);
+    const ticket = ticketStateOf(events);
+    if (!ticket.exists) throw notFound(ticketId);
+    const permission = canReadTicket(principal, ticket);
+    if (!permission.allowed) throw new ForbiddenError(permission.reason);
+    return { stored, events, ticket };
+  }
+
+  /** The ticket with its SLA clock computed at this instant, by the agreement version it is bound to. */
+  async get(ticketId: string, principal: Principal): Promise<TicketView> {
+    const { stored, events, ticket } = await this.loadReadable(ticketId, principal);
+    const agreement = await this.agreements.load(ticket.agreementId);
+    const { terms } = agreementVersion(agreement, ticket.agreementVersion);
+    const now = Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
+    const last = stored[stored.length - 1];
+    return {
+      ticket,
+      sla: slaClockOf(events, terms, now),
+      charge: userErrorChargeOf(ticket, terms.rateCard),
+      streamRevision: last.streamRevision,
+      globalPosition: last.globalPosition,
+    };
+  }
+
+  async history(
+    ticketId: string,
+    principal: Principal,
+    page: { fromRevision: number; limit: number },
+  ): Promise<TicketHistoryPage> {
+    const { stored } = await this.loadReadable(ticketId, principal);
+    const events = stored.slice(page.fromRevision, page.fromRevision + page.limit);
+    const nextRevision =
+      page.fromRevision + page.limit < stored.length ? page.fromRevision + page.limit : null;
+    return { events, nextRevision };
+  }
+}
