@@ -1,1 +1,36 @@
-console.log('cli');
+import { UsageError, parseArgs } from './cli-args';
+import { benchAppend } from './bench/bench-append';
+import { runBenchServer } from './bench/bench-server';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  bench-append [--store-seconds 3] [--http-seconds 10] [--rounds 2]
+      embedded append throughput, and the HTTP command path against a no-op Nest endpoint
+`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv);
+  switch (args.command) {
+    case 'bench-append':
+      return benchAppend(args);
+    case 'bench-server':
+      return runBenchServer(args.positional[0], Number(args.positional[1]), args.positional[2]);
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -32,6 +32,13 @@ export class AgreementRepository {
     this.cache.set(agreementId, { state, revision: newer[newer.length - 1].streamRevision });
     return state;
   }
+
+  /** Like load, but answers from memory when the cached state already holds that (immutable) version. */
+  async loadWithVersion(agreementId: string, version: number): Promise<AgreementState> {
+    const cached = this.cache.get(agreementId)?.state;
+    if (cached?.exists && cached.versions.some((candidate) => candidate.version === version)) return cached;
+    return this.load(agreementId);
+  }
 }
 
 export type AgreementCommandOptions = CommandOptions & { readonly principal: Principal };

@@ -33,6 +33,11 @@ export interface DomainEventLike {
 
 export interface StreamCommand<State> {
   readonly streamId: string;
+  /**
+   * The stream id was just generated (a random UUID), so the stream cannot exist yet: the read is skipped
+   * and the append still insists on `no_stream`.
+   */
+  readonly streamIsNew?: boolean;
   /** A stable description of the command, to recognise a reused idempotency key. */
   readonly fingerprintSource: unknown;
   fold(events: readonly StoredEvent[]): State;
@@ -74,14 +79,15 @@ export async function executeOnStream<State>(
   command: StreamCommand<State>,
   options: CommandOptions,
 ): Promise<CommandResult> {
-  const commandFingerprint = fingerprint(command.fingerprintSource);
+  // Only an idempotency key needs the fingerprint: it tells a retry from a reused key.
+  const commandFingerprint = options.idempotencyKey ? fingerprint(command.fingerprintSource) : undefined;
   const commandId = options.idempotencyKey
     ? deterministicId('command', options.principal.id, options.idempotencyKey)
     : randomUUID();
   const correlationId = options.correlationId ?? commandId;
 
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.readStream(command.streamId);
+    const stored = command.streamIsNew && attempt === 1 ? [] : await store.readStream(command.streamId);
     if (options.idempotencyKey) {
       const earlier = stored.filter((event) => event.metadata.commandId === commandId);
       if (earlier.length > 0) {
@@ -109,7 +115,8 @@ export async function executeOnStream<State>(
       commandFingerprint,
     };
     const events: NewEvent[] = decided.map((event, index) => ({
-      id: options.idempotencyKey ? deterministicId('event', commandId, String(index)) : randomUUID(),
+      // Retried idempotent commands carry the same event ids; otherwise the store assigns time-ordered ids.
+      id: options.idempotencyKey ? deterministicId('event', commandId, String(index)) : undefined,
       type: event.type,
       schemaVersion: event.schemaVersion,
       data: event.data,

@@ -41,25 +41,38 @@ export class TicketCommands {
     const ticketId = options.idempotencyKey
       ? deterministicId('ticket', options.principal.id, options.idempotencyKey)
       : randomUUID();
-    const result = await this.execute(ticketId, { type: 'LogTicket', data: { ...data, ticketId } }, options);
+    const result = await this.execute(ticketId, { type: 'LogTicket', data: { ...data, ticketId } }, options, {
+      streamIsNew: !options.idempotencyKey,
+    });
     return { ...result, ticketId };
   }
 
-  execute(ticketId: string, command: TicketCommand, options: TicketCommandOptions): Promise<CommandResult> {
+  execute(
+    ticketId: string,
+    command: TicketCommand,
+    options: TicketCommandOptions,
+    { streamIsNew = false } = {},
+  ): Promise<CommandResult> {
     return executeOnStream(
       this.store,
       this.clock,
       {
         streamId: ticketStreamId(ticketId),
+        streamIsNew,
         fingerprintSource: command,
         fold: (stored) => ticketStateOf(stored.map(toTimedTicketEvent)),
         decide: async (state, now) => {
           if (command.type !== 'LogTicket' && !state.exists) throw notFound(ticketId);
           const permission = canIssue(options.principal, command, state.exists ? state : null);
           if (!permission.allowed) throw new ForbiddenError(permission.reason);
-          const agreementId =
-            command.type === 'LogTicket' ? command.data.agreementId : (state as ExistingTicket).agreementId;
-          const agreement = await this.agreements.load(agreementId);
+          // Logging needs the versions published up to now; any other command the version the ticket is bound to.
+          const agreement =
+            command.type === 'LogTicket'
+              ? await this.agreements.load(command.data.agreementId)
+              : await this.agreements.loadWithVersion(
+                  (state as ExistingTicket).agreementId,
+                  (state as ExistingTicket).agreementVersion,
+                );
           return decideTicket(command, state, { now, agreement });
         },
       },
@@ -103,7 +116,7 @@ export class TicketQueries {
   /** The ticket with its SLA clock computed at this instant, by the agreement version it is bound to. */
   async get(ticketId: string, principal: Principal): Promise<TicketView> {
     const { stored, events, ticket } = await this.loadReadable(ticketId, principal);
-    const agreement = await this.agreements.load(ticket.agreementId);
+    const agreement = await this.agreements.loadWithVersion(ticket.agreementId, ticket.agreementVersion);
     const { terms } = agreementVersion(agreement, ticket.agreementVersion);
     const now = Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
     const last = stored[stored.length - 1];

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +15,7 @@ import {
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { uuidV7 } from '../uuid-v7';
 
 export interface SqliteEventStoreOptions {
   /** Database file; ':memory:' for tests that need no file. */
@@ -196,13 +196,14 @@ export class SqliteEventStore implements EventStore {
       expectedRevision === 'any' ||
       (expectedRevision === 'no_stream' ? current === null : current === expectedRevision);
     if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current ?? 'no_stream');
-    const recordedAt = this.now().toISOString();
+    const now = this.now();
+    const recordedAt = now.toISOString();
     let revision = current ?? -1;
     let position = 0n;
     for (const event of events) {
       revision += 1;
       const info = this.statements.insert.run(
-        event.id ?? randomUUID(),
+        event.id ?? uuidV7(now.getTime()),
         streamId,
         revision,
         event.type,

@@ -1,0 +1,26 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { loadApiConfig } from '../../../api/src/config/api-config';
+import { createApp } from '../../../api/src/create-app';
+import { NoopModule } from './noop.module';
+
+/**
+ * A server process for the HTTP benchmarks, so that the load generator does not share its event loop:
+ * `bench-server noop <port>` or `bench-server api <port> <dataDir>`.
+ */
+export async function runBenchServer(mode: string, port: number, dataDir: string): Promise<void> {
+  if (mode === 'noop') {
+    const app = await NestFactory.create<NestExpressApplication>(NoopModule, {
+      logger: false,
+      bodyParser: false,
+    });
+    app.useBodyParser('json', { limit: '64kb' });
+    await app.listen(port, '127.0.0.1');
+  } else {
+    const config = loadApiConfig({ ...process.env, DATA_DIR: dataDir, PORT: String(port) });
+    const app = await createApp({ config }, { logger: ['error'] });
+    app.enableShutdownHooks();
+    await app.listen(port, '127.0.0.1');
+  }
+  process.send?.('ready');
+}
