@@ -9,7 +9,7 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { API_CONFIG, ApiConfig } from '../config/api-config';
 
 const IS_PUBLIC = 'isPublic';
@@ -18,18 +18,21 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 type RequestWithPrincipal = { headers: Record<string, string | string[] | undefined>; principal?: Principal };
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+/** Tokens are looked up by their SHA-256 digest: lookup timing can then reveal nothing usable about a token. */
+const digest = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Maps `Authorization: Bearer <token>` to a configured principal; 401 when absent or unknown. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly tokens: Array<{ digest: Buffer; principal: Principal }>;
+  private readonly principalsByDigest: ReadonlyMap<string, Principal>;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
-    this.tokens = [...config.principals].map(([token, principal]) => ({ digest: digest(token), principal }));
+    this.principalsByDigest = new Map(
+      [...config.principals].map(([token, principal]) => [digest(token), principal]),
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -40,12 +43,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
     if (!match)
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'a bearer token is required' });
-    const presented = digest(match[1]);
-    // Compare every token in constant time so that timing does not reveal which one nearly matched.
-    let principal: Principal | undefined;
-    for (const candidate of this.tokens) {
-      if (timingSafeEqual(candidate.digest, presented)) principal = candidate.principal;
-    }
+    const principal = this.principalsByDigest.get(digest(match[1]));
     if (!principal)
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'the bearer token is not valid' });
     request.principal = principal;

@@ -189,6 +189,10 @@ export async function benchAppend(args: ParsedArgs): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     noop.push(await httpRound(httpSeconds, 'noop'));
     api.push(await httpRound(httpSeconds, 'api'));
+    const [n, a] = [noop[round], api[round]];
+    console.log(
+      `  round ${round + 1}: no-op ${fmt(n.requestsPerSecond)} req/s, command ${fmt(a.requestsPerSecond)} req/s (${((a.requestsPerSecond / n.requestsPerSecond) * 100).toFixed(1)}%)`,
+    );
   }
   const mean = (results: LoadResult[]) =>
     results.reduce((sum, r) => sum + r.requestsPerSecond, 0) / results.length;
