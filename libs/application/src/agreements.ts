@@ -7,11 +7,10 @@ import {
   initialAgreementState,
 } from '@app/domain';
 import { EventStore } from '@app/event-store';
-import { randomUUID } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from './application-errors';
 import { Clock } from './clock';
 import { agreementStreamId, toAgreementEvent } from './event-mapping';
-import { CommandOptions, CommandResult, deterministicId, executeOnStream } from './stream-command-executor';
+import { CommandOptions, CommandResult, executeOnStream, newAggregateId } from './stream-command-executor';
 
 /**
  * Loads agreements, keeping each folded state in memory and reading only the events appended since:
@@ -54,9 +53,7 @@ export class AgreementCommands {
     data: Omit<Extract<AgreementCommand, { type: 'CreateAgreement' }>['data'], 'agreementId'>,
     options: AgreementCommandOptions,
   ): Promise<CommandResult & { agreementId: string }> {
-    const agreementId = options.idempotencyKey
-      ? deterministicId('agreement', options.principal.id, options.idempotencyKey)
-      : randomUUID();
+    const agreementId = newAggregateId('agreement', options);
     const result = await this.execute(
       agreementId,
       { type: 'CreateAgreement', data: { ...data, agreementId } },

@@ -54,6 +54,16 @@ export function deterministicId(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The id of a new aggregate: random, or derived from (principal, Idempotency-Key) so that a retried
+ * creation addresses the same stream and finds its first result there.
+ */
+export function newAggregateId(kind: string, options: CommandOptions): string {
+  return options.idempotencyKey
+    ? deterministicId(kind, options.principal.id, options.idempotencyKey)
+    : randomUUID();
+}
+
 function fingerprint(source: unknown): string {
   return createHash('sha256').update(JSON.stringify(source)).digest('hex');
 }

@@ -14,12 +14,11 @@ import {
   userErrorChargeOf,
 } from '@app/domain';
 import { EventStore, StoredEvent } from '@app/event-store';
-import { randomUUID } from 'node:crypto';
 import { AgreementRepository } from './agreements';
 import { ForbiddenError, NotFoundError } from './application-errors';
 import { Clock } from './clock';
 import { ticketStreamId, toTimedTicketEvent } from './event-mapping';
-import { CommandOptions, CommandResult, deterministicId, executeOnStream } from './stream-command-executor';
+import { CommandOptions, CommandResult, executeOnStream, newAggregateId } from './stream-command-executor';
 
 export type TicketCommandOptions = CommandOptions & { readonly principal: Principal };
 
@@ -38,9 +37,7 @@ export class TicketCommands {
     data: Omit<Extract<TicketCommand, { type: 'LogTicket' }>['data'], 'ticketId'>,
     options: TicketCommandOptions,
   ): Promise<CommandResult & { ticketId: string }> {
-    const ticketId = options.idempotencyKey
-      ? deterministicId('ticket', options.principal.id, options.idempotencyKey)
-      : randomUUID();
+    const ticketId = newAggregateId('ticket', options);
     const result = await this.execute(ticketId, { type: 'LogTicket', data: { ...data, ticketId } }, options, {
       streamIsNew: !options.idempotencyKey,
     });
