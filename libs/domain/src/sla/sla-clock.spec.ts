@@ -118,4 +118,22 @@ describe('the SLA clock of a ticket', () => {
       resolvedAt: '2026-03-02T10:00:00.000Z',
     });
   });
+
+  it('counts each update interval of running time that passed without a customer update', () => {
+    // P1: an update is owed every 60 business minutes of running clock.
+    const p1 = [
+      at('2026-03-02T09:00:00+01:00', loggedEvent({ priority: 'P1' })),
+      at('2026-03-02T09:05:00+01:00', event('TicketAcknowledged', { assigneeId: null })),
+      at(
+        '2026-03-02T11:30:00+01:00',
+        event('CustomerUpdateRecorded', { channel: 'email', message: 'working on it' }),
+      ),
+      at('2026-03-02T12:00:00+01:00', event('UserInfoRequested', { question: '?' })),
+      at('2026-03-02T15:00:00+01:00', event('UserResponded', { response: '!' })),
+    ];
+    // 150 minutes before the update: 2 missed. Then 30 running + 3 h paused (not counted) + 60 running = 90: 1 more.
+    const clock = slaClockOf(p1, standardTerms, Date.parse('2026-03-02T16:00:00+01:00'));
+    expect(clock.missedCustomerUpdates).toBe(3);
+    expect(minutes(clock.pausedMs)).toBe(180);
+  });
 });
