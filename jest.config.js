@@ -7,6 +7,8 @@ const common = {
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
+    '^@app/read-store(|/.*)$': '<rootDir>/libs/read-store/src$1',
+    '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
   },
 };
 

@@ -1,0 +1,72 @@
+/**
+ * The read-store port: documents of projected read models plus each projection's checkpoint.
+ * Adapters (embedded SQLite, MongoDB) pass the shared contract suite in test/contracts.
+ */
+export const READ_STORE = Symbol('READ_STORE');
+
+export type Scalar = string | number | boolean;
+
+/** A condition on one field of a document (dotted paths reach into sub-documents). */
+export type Condition =
+  | Scalar
+  | { readonly $in: readonly Scalar[] }
+  | {
+      readonly $gt?: Scalar;
+      readonly $gte?: Scalar;
+      readonly $lt?: Scalar;
+      readonly $lte?: Scalar;
+    }
+  /** The field is absent, null, or greater than the value (e.g. "not breached by now"). */
+  | { readonly $nullOrGt: Scalar }
+  | { readonly $isNull: boolean };
+
+export type Filter = Readonly<Record<string, Condition>>;
+
+export interface FindOptions {
+  readonly filter?: Filter;
+  /** Sorted by this field, then by id in the same direction (a total order for cursors). */
+  readonly sort?: { readonly field: string; readonly direction: 'asc' | 'desc' };
+  readonly limit?: number;
+  /** Keyset pagination: documents after this (sort value, id) in the sort order. */
+  readonly after?: { readonly value: Scalar | null; readonly id: string };
+}
+
+export interface DocumentWrite {
+  readonly collection: string;
+  readonly id: string;
+  /** The whole new document, or null to delete it. */
+  readonly doc: object | null;
+}
+
+export type ProjectionStatus = 'running' | 'stopped';
+
+export interface ProjectionCheckpoint {
+  readonly projection: string;
+  /** Global position of the last event applied (0n before any). */
+  readonly position: bigint;
+  readonly status: ProjectionStatus;
+  /** Why it stopped: the event it could not apply and the reason. */
+  readonly error: string | null;
+  readonly updatedAt: string;
+}
+
+/** Fields to index together, for the queries a read model answers. */
+export interface IndexSpec {
+  readonly fields: readonly string[];
+}
+
+export interface ReadStore {
+  /** Writes the documents and moves the projection's checkpoint, in one transaction. */
+  commit(projection: string, writes: readonly DocumentWrite[], position: bigint): Promise<void>;
+  checkpoint(projection: string): Promise<ProjectionCheckpoint | null>;
+  /** Records that the projection stopped on an event it cannot apply; its checkpoint stays before it. */
+  markStopped(projection: string, error: string): Promise<void>;
+  get<T extends object>(collection: string, id: string): Promise<T | null>;
+  getMany<T extends object>(collection: string, ids: readonly string[]): Promise<Map<string, T>>;
+  find<T extends object>(collection: string, options?: FindOptions): Promise<T[]>;
+  count(collection: string, filter?: Filter): Promise<number>;
+  /** Drops the collections' documents and the projection's checkpoint (the start of a rebuild). */
+  reset(projection: string, collections: readonly string[]): Promise<void>;
+  ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
+  close(): Promise<void>;
+}

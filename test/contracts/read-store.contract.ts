@@ -1,0 +1,146 @@
+import { ReadStore } from '@app/read-store';
+
+interface Item {
+  id: string;
+  customerId: string;
+  priority: string;
+  loggedAt: string;
+  breachedAt: string | null;
+  open: boolean;
+  sla: { minutes: number };
+}
+
+/** The behaviour every read-store adapter must have. */
+export function readStoreContract(
+  adapterName: string,
+  open: () => Promise<{ store: ReadStore; dispose: () => Promise<void> }>,
+): void {
+  describe(`read store contract: ${adapterName}`, () => {
+    let store: ReadStore;
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, dispose } = await open());
+      await store.ensureIndexes('items', [{ fields: ['customerId', 'loggedAt'] }]);
+    });
+    afterEach(() => dispose());
+
+    const items: Item[] = Array.from({ length: 25 }, (_, n) => ({
+      id: `t-${String(n).padStart(2, '0')}`,
+      customerId: n % 2 === 0 ? 'acme' : 'globex',
+      priority: `P${(n % 4) + 1}`,
+      loggedAt: `2026-03-${String(1 + (n % 10)).padStart(2, '0')}T09:00:00.000Z`,
+      breachedAt: n % 3 === 0 ? `2026-03-${String(1 + (n % 20)).padStart(2, '0')}T12:00:00.000Z` : null,
+      open: n % 5 !== 0,
+      sla: { minutes: n * 10 },
+    }));
+    const seed = () =>
+      store.commit(
+        'p',
+        items.map((item) => ({ collection: 'items', id: item.id, doc: item })),
+        25n,
+      );
+
+    it('commits documents and the checkpoint together, and reads them back', async () => {
+      expect(await store.checkpoint('p')).toBeNull();
+      await seed();
+      expect(await store.checkpoint('p')).toMatchObject({
+        projection: 'p',
+        position: 25n,
+        status: 'running',
+        error: null,
+      });
+      expect(await store.get('items', 't-03')).toEqual(items[3]);
+      expect(await store.get('items', 'nope')).toBeNull();
+      const many = await store.getMany<Item>('items', ['t-01', 't-02', 'nope']);
+      expect([...many.keys()].sort()).toEqual(['t-01', 't-02']);
+    });
+
+    it('replaces and deletes documents', async () => {
+      await seed();
+      await store.commit(
+        'p',
+        [
+          { collection: 'items', id: 't-01', doc: { ...items[1], priority: 'P1' } },
+          { collection: 'items', id: 't-02', doc: null },
+        ],
+        30n,
+      );
+      expect(await store.get<Item>('items', 't-01')).toMatchObject({ priority: 'P1' });
+      expect(await store.get('items', 't-02')).toBeNull();
+      expect((await store.checkpoint('p'))?.position).toBe(30n);
+    });
+
+    it('filters by equality, $in, ranges, booleans, nested fields and "null or after"', async () => {
+      await seed();
+      const ids = async (filter: object) =>
+        (
+          await store.find<Item>('items', {
+            filter: filter as never,
+            sort: { field: 'id', direction: 'asc' },
+          })
+        ).map((i) => i.id);
+      const expected = (predicate: (item: Item) => boolean) => items.filter(predicate).map((i) => i.id);
+      expect(await ids({ customerId: 'acme' })).toEqual(expected((i) => i.customerId === 'acme'));
+      expect(await ids({ priority: { $in: ['P1', 'P4'] } })).toEqual(
+        expected((i) => ['P1', 'P4'].includes(i.priority)),
+      );
+      expect(await ids({ loggedAt: { $gte: '2026-03-03', $lt: '2026-03-05' } })).toEqual(
+        expected((i) => i.loggedAt >= '2026-03-03' && i.loggedAt < '2026-03-05'),
+      );
+      expect(await ids({ open: false })).toEqual(expected((i) => !i.open));
+      expect(await ids({ 'sla.minutes': { $gt: 200 } })).toEqual(expected((i) => i.sla.minutes > 200));
+      expect(await ids({ breachedAt: { $lte: '2026-03-07T00:00:00.000Z' } })).toEqual(
+        expected((i) => i.breachedAt !== null && i.breachedAt <= '2026-03-07T00:00:00.000Z'),
+      );
+      expect(await ids({ breachedAt: { $nullOrGt: '2026-03-07T00:00:00.000Z' } })).toEqual(
+        expected((i) => i.breachedAt === null || i.breachedAt > '2026-03-07T00:00:00.000Z'),
+      );
+      expect(await ids({ breachedAt: { $isNull: true } })).toEqual(expected((i) => i.breachedAt === null));
+      expect(await store.count('items', { customerId: 'globex' })).toBe(12);
+    });
+
+    it.each(['asc', 'desc'] as const)(
+      'pages through a sort %s with a keyset cursor, missing and repeating nothing',
+      async (direction) => {
+        await seed();
+        for (const field of ['loggedAt', 'breachedAt']) {
+          const seen: string[] = [];
+          let after: { value: string | null; id: string } | undefined;
+          for (;;) {
+            const page = await store.find<Item>('items', { sort: { field, direction }, limit: 4, after });
+            if (page.length === 0) break;
+            seen.push(...page.map((i) => i.id));
+            const last = page[page.length - 1];
+            after = { value: last[field as 'loggedAt'] as string | null, id: last.id };
+          }
+          const sorted = [...items].sort((a, b) => {
+            const av = a[field as 'loggedAt'] ?? '';
+            const bv = b[field as 'loggedAt'] ?? '';
+            const order = av < bv ? -1 : av > bv ? 1 : a.id < b.id ? -1 : 1;
+            return direction === 'asc' ? order : -order;
+          });
+          expect([field, seen]).toEqual([field, sorted.map((i) => i.id)]);
+        }
+      },
+    );
+
+    it('marks a projection stopped with the reason, keeping its position', async () => {
+      await seed();
+      await store.markStopped('p', 'event ticket-1@3: unknown schema version 9');
+      expect(await store.checkpoint('p')).toMatchObject({
+        position: 25n,
+        status: 'stopped',
+        error: 'event ticket-1@3: unknown schema version 9',
+      });
+    });
+
+    it('resets a projection: its documents and its checkpoint', async () => {
+      await seed();
+      await store.commit('other', [{ collection: 'others', id: 'x', doc: { id: 'x' } }], 3n);
+      await store.reset('p', ['items']);
+      expect(await store.count('items')).toBe(0);
+      expect(await store.checkpoint('p')).toBeNull();
+      expect(await store.get('others', 'x')).toEqual({ id: 'x' });
+    });
+  });
+}
