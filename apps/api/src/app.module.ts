@@ -7,8 +7,20 @@ import {
   TicketQueries,
   systemClock,
 } from '@app/application';
+import { agreementVersion } from '@app/domain';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
+import { READ_STORE, ReadStore, SqliteReadStore } from '@app/read-store';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { join } from 'node:path';
@@ -17,17 +29,35 @@ import { AgreementsController } from './agreements/agreements.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { API_CONFIG, ApiConfig } from './config/api-config';
 import { HealthController } from './health/health.controller';
+import { ReadYourWrites } from './projection/read-your-writes';
+import { ReportsController } from './reports/reports.controller';
 import { ExecuteTicketHandler, LogTicketHandler } from './tickets/ticket-bus';
 import { TicketCommandsController } from './tickets/ticket-commands.controller';
 import { TicketQueriesController } from './tickets/ticket-queries.controller';
 
-/** Closes the event store after the last request, so that every accepted append is committed. */
+/**
+ * Starts the projection inside the API (the embedded default) once the app is up; on shutdown it finishes
+ * the batch in hand (committing its checkpoint), then the stores close after the last request.
+ */
 @Injectable()
-class EventStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+class StoresLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await this.events.close();
+    await this.readStore.close();
   }
 }
 
@@ -47,6 +77,7 @@ export class AppModule {
         TicketCommandsController,
         TicketQueriesController,
         AgreementsController,
+        ReportsController,
         HealthController,
       ],
       providers: [
@@ -60,7 +91,30 @@ export class AppModule {
               synchronous: config.sqliteSynchronous,
             }),
         },
-        EventStoreLifecycle,
+        {
+          provide: READ_STORE,
+          useFactory: () => new SqliteReadStore({ path: join(config.dataDir, 'read.db') }),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [EVENT_STORE, READ_STORE],
+          useFactory: (events: EventStore, readStore: ReadStore) =>
+            new ProjectionRunner(events, readStore, serviceDeskProjection, {
+              logger: new Logger('projection'),
+            }),
+        },
+        StoresLifecycle,
+        ReadYourWrites,
+        {
+          provide: ReadQueries,
+          inject: [READ_STORE, AgreementRepository],
+          useFactory: (readStore: ReadStore, agreements: AgreementRepository) =>
+            new ReadQueries(
+              readStore,
+              async (agreementId, version) =>
+                agreementVersion(await agreements.loadWithVersion(agreementId, version), version).terms,
+            ),
+        },
         {
           provide: AgreementRepository,
           inject: [EVENT_STORE],

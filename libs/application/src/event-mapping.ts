@@ -5,6 +5,7 @@ import { UnreadableEventError } from './application-errors';
 export const ticketStreamId = (ticketId: string) => `ticket-${ticketId}`;
 export const agreementStreamId = (agreementId: string) => `agreement-${agreementId}`;
 export const TICKET_STREAM_PREFIX = 'ticket-';
+export const AGREEMENT_STREAM_PREFIX = 'agreement-';
 
 /** Schema versions this code reads, per event type. An event of any other version stops the reader. */
 const SUPPORTED_SCHEMA_VERSION = 1;

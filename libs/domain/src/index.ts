@@ -10,3 +10,5 @@ export * from './ticket/ticket';
 export * from './ticket/ticket-permissions';
 export * from './sla/sla-clock';
 export * from './charges/user-error-charge';
+export * from './reports/sla-report';
+export * from './reports/charges-report';

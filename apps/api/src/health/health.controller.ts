@@ -1,4 +1,5 @@
 import { EVENT_STORE, EventStore } from '@app/event-store';
+import { ProjectionRunner } from '@app/projections';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.guard';
@@ -6,12 +7,32 @@ import { Public } from '../auth/auth.guard';
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Liveness, and the global position of the last stored event' })
+  @ApiOperation({
+    summary:
+      "Liveness, the event store's head, and each projection's status, position and lag (events behind)",
+  })
   async health() {
-    return { status: 'ok', eventStore: { headPosition: (await this.store.headPosition()).toString() } };
+    const head = await this.store.headPosition();
+    const projection = this.runner.state;
+    return {
+      status: projection.status === 'stopped' ? 'degraded' : 'ok',
+      eventStore: { headPosition: head.toString() },
+      projections: [
+        {
+          name: projection.projection,
+          status: projection.status,
+          position: projection.position.toString(),
+          lag: (head > projection.position ? head - projection.position : 0n).toString(),
+          error: projection.error,
+        },
+      ],
+    };
   }
 }

@@ -9,6 +9,7 @@ import { DomainError } from '@app/domain';
 import { WrongExpectedRevisionError } from '@app/event-store';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { ProjectionBehindError } from '../projection/read-your-writes';
 
 /** The one error shape of the API: { statusCode, error, code, message, ...details }. */
 export interface ErrorBody {
@@ -68,6 +69,12 @@ export function errorBodyOf(exception: unknown): ErrorBody {
       );
     }
     return body(status, 'error', String(response));
+  }
+  if (exception instanceof ProjectionBehindError) {
+    return body(HttpStatus.SERVICE_UNAVAILABLE, 'projection_behind', exception.message, {
+      position: exception.position.toString(),
+      projectionStatus: exception.projectionStatus,
+    });
   }
   if (exception instanceof UnreadableEventError) {
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'unreadable_event', exception.message);

@@ -58,7 +58,7 @@ export interface SlaTally {
   readonly missedCustomerUpdates: number;
 }
 
-function clockStateOf(status: TicketStatus, terms: AgreementTerms): ClockState {
+export function clockStateOf(status: TicketStatus, terms: AgreementTerms): ClockState {
   switch (status) {
     case 'logged':
     case 'in_progress':

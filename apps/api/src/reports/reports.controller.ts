@@ -1,0 +1,171 @@
+import { ForbiddenError } from '@app/application';
+import { Principal, SlaFigures, canSeeCustomer } from '@app/domain';
+import { ReadQueries } from '@app/projections';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import { toCsv, wantsCsv } from '../http/csv';
+import { ReadYourWrites } from '../projection/read-your-writes';
+import { ChargesReportQuery, SlaReportQuery } from './report.query';
+
+const FIGURE_COLUMNS: Array<keyof SlaFigures> = [
+  'resolved',
+  'withinTarget',
+  'breached',
+  'compliancePercent',
+  'meanResolutionMinutes',
+  'p90ResolutionMinutes',
+  'pausedMinutes',
+  'reopened',
+  'reopenRatePercent',
+  'firstTimeRightPercent',
+  'confirmed',
+  'autoClosed',
+  'closedUnresolved',
+  'awaitingConfirmation',
+  'missedCustomerUpdates',
+];
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@ApiProduces('application/json', 'text/csv')
+@ApiResponse({ status: 400, description: 'invalid customer, month or groupBy' })
+@ApiResponse({ status: 403, description: "the customer is outside the caller's scope" })
+@ApiResponse({ status: 503, description: '`after` given and the read models have not reached it within 5 s' })
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly readQueries: ReadQueries,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  private checkScope(principal: Principal, customerId: string): void {
+    if (!canSeeCustomer(principal, customerId)) {
+      throw new ForbiddenError(`${principal.id} may not see reports of customer ${customerId}`);
+    }
+  }
+
+  @Get('sla')
+  @ApiOperation({
+    summary:
+      'SLA performance of a customer in a month (incidents only; service requests and user errors apart), optionally grouped by service and/or priority',
+  })
+  async sla(
+    @Query() query: SlaReportQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.checkScope(principal, query.customer);
+    await this.readYourWrites.waitFor(query.after);
+    const groupBy = [...new Set(query.groupBy ?? [])];
+    const report = await this.readQueries.slaReport(query.customer, query.month, groupBy);
+    if (wantsCsv(accept)) {
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader(
+        'Content-Disposition',
+        `attachment; filename="sla-${query.customer}-${query.month}.csv"`,
+      );
+      const row = (scope: string, service: string, priority: string, figures: SlaFigures) => [
+        query.customer,
+        query.month,
+        scope,
+        service,
+        priority,
+        ...FIGURE_COLUMNS.map((column) => figures[column]),
+      ];
+      return toCsv(
+        ['customer', 'month', 'scope', 'service', 'priority', ...FIGURE_COLUMNS],
+        [
+          row('incidents', '', '', report.incidents),
+          ...report.groups.map((group) =>
+            row('incidents', group.service ?? '', group.priority ?? '', group.figures),
+          ),
+          row('service_requests', '', '', report.serviceRequests),
+          row('user_errors', '', '', report.userErrors),
+        ],
+      );
+    }
+    return { customerId: query.customer, month: query.month, groupBy, ...report };
+  }
+
+  @Get('charges')
+  @ApiOperation({
+    summary:
+      'Chargeable user errors of a customer closed in a month: one line per ticket, totals per currency',
+  })
+  async charges(
+    @Query() query: ChargesReportQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.checkScope(principal, query.customer);
+    await this.readYourWrites.waitFor(query.after);
+    const report = await this.readQueries.chargesReport(query.customer, query.month);
+    if (wantsCsv(accept)) {
+      response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      response.setHeader(
+        'Content-Disposition',
+        `attachment; filename="charges-${query.customer}-${query.month}.csv"`,
+      );
+      return toCsv(
+        [
+          'ticketId',
+          'closedAt',
+          'service',
+          'summary',
+          'category',
+          'pricing',
+          'unitPriceMinor',
+          'loggedEffortMinutes',
+          'billedMinutes',
+          'currency',
+          'amountMinor',
+          'waived',
+          'waiverReason',
+          'waiverApproverId',
+          'chargedMinor',
+        ],
+        [
+          ...report.lines.map((line) => [
+            line.ticketId,
+            line.closedAt,
+            line.service,
+            line.summary,
+            line.category,
+            line.pricing,
+            line.unitPriceMinor,
+            line.loggedEffortMinutes,
+            line.billedMinutes,
+            line.currency,
+            line.amountMinor,
+            line.waived,
+            line.waiver?.reason ?? '',
+            line.waiver?.approverId ?? '',
+            line.chargedMinor,
+          ]),
+          ...report.totals.map((total) => [
+            `TOTAL ${total.currency}`,
+            '',
+            '',
+            `${total.lines} lines`,
+            '',
+            '',
+            '',
+            '',
+            '',
+            total.currency,
+            total.amountMinor,
+            '',
+            `waived ${total.waivedMinor}`,
+            '',
+            total.chargedMinor,
+          ]),
+        ],
+      );
+    }
+    return { customerId: query.customer, month: query.month, ...report };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './projection';
+export * from './projection-runner';
+export * from './rebuild';
+export * from './service-desk-projection';
+export * from './read-queries';

@@ -1,0 +1,225 @@
+import { AgreementState, initialAgreementState } from '@app/domain';
+import { EventStore, EventSubscription, StoredEvent } from '@app/event-store';
+import { DocumentWrite, ReadStore } from '@app/read-store';
+import { ProjectedDocument, Projection, ProjectionContext, ProjectionError, ReadModel } from './projection';
+
+export type RunnerStatus = 'starting' | 'catching_up' | 'live' | 'stopped' | 'closed';
+
+export interface RunnerState {
+  readonly projection: string;
+  readonly status: RunnerStatus;
+  /** Global position of the last event applied and committed. */
+  readonly position: bigint;
+  readonly error: string | null;
+}
+
+export interface RunnerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+const silent: RunnerLogger = { log: () => undefined, error: () => undefined };
+
+interface Waiter {
+  readonly position: bigint;
+  readonly resolve: (reached: boolean) => void;
+}
+
+/**
+ * Feeds a projection from the event store: reads in global order from its checkpoint, applies batches,
+ * and commits the documents with the new checkpoint in one transaction, so that a crash anywhere never
+ * skips or applies an event twice. An event it cannot apply stops it with the reason recorded.
+ */
+export class ProjectionRunner {
+  private status: RunnerStatus = 'starting';
+  private position = 0n;
+  private error: string | null = null;
+  private subscription: EventSubscription | null = null;
+  private loop: Promise<void> | null = null;
+  private waiters: Waiter[] = [];
+  /** Documents of the models kept in memory (the agreements every ticket is measured by). */
+  private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readStore: ReadStore,
+    private readonly projection: Projection,
+    private readonly options: { readonly batchSize?: number; readonly logger?: RunnerLogger } = {},
+  ) {}
+
+  get state(): RunnerState {
+    return {
+      projection: this.projection.name,
+      status: this.status,
+      position: this.position,
+      error: this.error,
+    };
+  }
+
+  private get logger(): RunnerLogger {
+    return this.options.logger ?? silent;
+  }
+
+  /** Loads the checkpoint and the in-memory models, and prepares the indexes. */
+  private async prepare(): Promise<void> {
+    for (const model of this.projection.readModels) {
+      await this.readStore.ensureIndexes(model.collection, model.indexes);
+      if (model.keepInMemory) {
+        const docs = await this.readStore.find<ProjectedDocument>(model.collection);
+        this.memory.set(model.collection, new Map(docs.map((doc) => [doc.id, doc])));
+      }
+    }
+    const checkpoint = await this.readStore.checkpoint(this.projection.name);
+    this.position = checkpoint?.position ?? 0n;
+  }
+
+  /** Catch up from the checkpoint, then follow new events until stop(). */
+  async start(): Promise<void> {
+    await this.prepare();
+    this.status = 'catching_up';
+    const head = await this.events.headPosition();
+    if (head <= this.position) this.status = 'live';
+    this.subscription = this.events.subscribeToAll({
+      after: this.position,
+      batchSize: this.options.batchSize ?? 500,
+    });
+    const subscription = this.subscription;
+    this.loop = (async () => {
+      try {
+        for await (const batch of subscription) {
+          await this.apply(batch);
+          if (this.status === 'catching_up' && this.position >= head) this.status = 'live';
+        }
+      } catch (error) {
+        await this.fail(error);
+      }
+    })();
+  }
+
+  /** Replays every event up to the head as it is now, in large batches; for rebuilds and verification. */
+  async runToHead(onProgress?: (position: bigint, head: bigint) => void): Promise<void> {
+    await this.prepare();
+    this.status = 'catching_up';
+    const head = await this.events.headPosition();
+    const batchSize = this.options.batchSize ?? 5000;
+    try {
+      while (this.position < head) {
+        const batch = await this.events.readAll({ after: this.position, maxCount: batchSize });
+        if (batch.length === 0) break;
+        await this.apply(batch);
+        onProgress?.(this.position, head);
+      }
+      this.status = 'live';
+    } catch (error) {
+      await this.fail(error);
+      throw error;
+    }
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    this.status = 'stopped';
+    this.error = error instanceof Error ? error.message : String(error);
+    this.logger.error(`projection ${this.projection.name} stopped: ${this.error}`);
+    this.subscription?.stop();
+    await this.readStore.markStopped(this.projection.name, this.error);
+    this.settleWaiters();
+  }
+
+  private async apply(batch: readonly StoredEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    const routed = batch.map((event) => ({
+      event,
+      models: this.projection.readModels.filter((model) => event.streamId.startsWith(model.streamPrefix)),
+    }));
+    const working = new Map<string, Map<string, ProjectedDocument | null>>();
+    for (const model of this.projection.readModels) {
+      const docs = new Map<string, ProjectedDocument | null>();
+      working.set(model.collection, docs);
+      if (model.keepInMemory) continue;
+      const ids = new Set<string>();
+      for (const { event, models } of routed) if (models.includes(model)) ids.add(model.documentId(event));
+      const found = await this.readStore.getMany<ProjectedDocument>(model.collection, [...ids]);
+      for (const id of ids) docs.set(id, found.get(id) ?? null);
+    }
+    const current = (model: ReadModel, id: string): ProjectedDocument | null => {
+      const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
+      if (docs.has(id)) return docs.get(id) ?? null;
+      return this.memory.get(model.collection)?.get(id) ?? null;
+    };
+    const agreements = this.projection.readModels.find((model) => model.collection === 'agreements');
+    const context: ProjectionContext = {
+      agreement: (agreementId) =>
+        (agreements && (current(agreements, agreementId) as AgreementState | null)) ?? initialAgreementState,
+    };
+    const changed = new Map<string, Set<string>>();
+    for (const { event, models } of routed) {
+      for (const model of models) {
+        const id = model.documentId(event);
+        let next: ProjectedDocument | null;
+        try {
+          next = model.evolve(current(model, id), event, context);
+        } catch (error) {
+          throw new ProjectionError(event, error instanceof Error ? error.message : String(error));
+        }
+        working.get(model.collection)?.set(id, next);
+        if (!changed.has(model.collection)) changed.set(model.collection, new Set());
+        changed.get(model.collection)?.add(id);
+      }
+    }
+    const writes: DocumentWrite[] = [];
+    for (const [collection, ids] of changed) {
+      for (const id of ids) writes.push({ collection, id, doc: working.get(collection)?.get(id) ?? null });
+    }
+    const position = batch[batch.length - 1].globalPosition;
+    await this.readStore.commit(this.projection.name, writes, position);
+    for (const model of this.projection.readModels) {
+      const memory = this.memory.get(model.collection);
+      if (!memory) continue;
+      for (const id of changed.get(model.collection) ?? []) {
+        const doc = working.get(model.collection)?.get(id);
+        if (doc) memory.set(id, doc);
+        else memory.delete(id);
+      }
+    }
+    this.position = position;
+    this.settleWaiters();
+  }
+
+  private settleWaiters(): void {
+    const stopped = this.status === 'stopped' || this.status === 'closed';
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.position >= waiter.position) waiter.resolve(true);
+      else if (stopped) waiter.resolve(false);
+      else return true;
+      return false;
+    });
+  }
+
+  /** Resolves true once the projection has applied `position`, false on timeout or when it stopped. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    if (this.status === 'stopped' || this.status === 'closed') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        resolve(false);
+      }, timeoutMs);
+      const entry: Waiter = {
+        position,
+        resolve: (reached) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      this.waiters.push(entry);
+    });
+  }
+
+  /** Finishes the batch in hand (its checkpoint is committed with it) and stops following. */
+  async stop(): Promise<void> {
+    this.subscription?.stop();
+    await this.loop;
+    if (this.status !== 'stopped') this.status = 'closed';
+    this.settleWaiters();
+  }
+}

@@ -1,0 +1,48 @@
+import { AgreementState } from '@app/domain';
+import { StoredEvent } from '@app/event-store';
+import { IndexSpec } from '@app/read-store';
+
+/** What a read model may look up besides its own document. */
+export interface ProjectionContext {
+  /** The agreement as projected up to the event being applied. */
+  agreement(agreementId: string): AgreementState;
+}
+
+export interface ProjectedDocument {
+  readonly id: string;
+}
+
+/**
+ * One read model: a pure function from (document or nothing, event) to the new document or nothing,
+ * for the events of the streams it owns.
+ */
+export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
+  readonly collection: string;
+  /** Streams whose every event this model applies (an event type it does not know stops the projection). */
+  readonly streamPrefix: string;
+  /** The event types it reads, for the catalogue and the docs. */
+  readonly eventTypes: readonly string[];
+  readonly indexes: readonly IndexSpec[];
+  /** Small models the context reads are kept in memory by the runner. */
+  readonly keepInMemory?: boolean;
+  documentId(event: StoredEvent): string;
+  evolve(doc: Doc | null, event: StoredEvent, context: ProjectionContext): Doc | null;
+}
+
+export interface Projection {
+  /** Name of the checkpoint; bump the version suffix when the documents' shape changes (then rebuild). */
+  readonly name: string;
+  readonly readModels: readonly ReadModel[];
+}
+
+export class ProjectionError extends Error {
+  constructor(
+    readonly event: Pick<StoredEvent, 'streamId' | 'streamRevision' | 'globalPosition' | 'type'>,
+    readonly reason: string,
+  ) {
+    super(
+      `cannot apply ${event.type} (${event.streamId}@${event.streamRevision}, position ${event.globalPosition}): ${reason}`,
+    );
+    this.name = 'ProjectionError';
+  }
+}

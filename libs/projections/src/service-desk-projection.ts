@@ -1,0 +1,182 @@
+import {
+  AGREEMENT_EVENT_TYPES,
+  AgreementState,
+  AgreementTerms,
+  ExistingTicket,
+  SlaTally,
+  TICKET_EVENT_TYPES,
+  TicketRecord,
+  UserErrorCharge,
+  addBusinessMilliseconds,
+  agreementVersion,
+  civilDateAt,
+  clockStateOf,
+  evolveAgreement,
+  evolveTicketRecord,
+  finalResolutionOf,
+  initialAgreementState,
+  slaClockAt,
+  toIso,
+  toMs,
+  userErrorChargeOf,
+} from '@app/domain';
+import {
+  AGREEMENT_STREAM_PREFIX,
+  TICKET_STREAM_PREFIX,
+  toAgreementEvent,
+  toTimedTicketEvent,
+} from '@app/application/event-mapping';
+import { StoredEvent } from '@app/event-store';
+import { Projection, ReadModel } from './projection';
+
+export type AgreementDoc = AgreementState & { readonly id: string };
+
+/** Agreements as folded from their streams: the context every ticket is measured in. */
+export const agreementsReadModel: ReadModel<AgreementDoc> = {
+  collection: 'agreements',
+  streamPrefix: AGREEMENT_STREAM_PREFIX,
+  eventTypes: AGREEMENT_EVENT_TYPES,
+  indexes: [],
+  keepInMemory: true,
+  documentId: (event) => event.streamId.slice(AGREEMENT_STREAM_PREFIX.length),
+  evolve: (doc, event) => ({
+    ...evolveAgreement(doc ?? initialAgreementState, toAgreementEvent(event)),
+    id: event.streamId.slice(AGREEMENT_STREAM_PREFIX.length),
+  }),
+};
+
+/** The figures a ticket contributes to the monthly SLA report, fixed at its final resolution. */
+export interface TicketFigures {
+  readonly responseMs: number | null;
+  readonly resolutionMs: number;
+  readonly resolutionTargetMs: number;
+  readonly breached: boolean;
+  readonly pausedMs: number;
+  readonly missedCustomerUpdates: number;
+}
+
+/** One ticket as the list, the detail and the reports read it. */
+export interface TicketDoc {
+  readonly id: string;
+  readonly state: ExistingTicket;
+  readonly sla: SlaTally;
+  // Flattened for filters and sorting.
+  readonly customerId: string;
+  readonly service: string;
+  readonly kind: ExistingTicket['kind'];
+  readonly status: ExistingTicket['status'];
+  readonly priority: ExistingTicket['priority'];
+  readonly loggedAt: string;
+  readonly lastEventAt: string;
+  /** The final resolution (or closed-unresolved); null while open or reopened. */
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  /**
+   * When the ticket was or will be past its resolution target: a resolution over target, the instant a
+   * running clock reaches it, or (paused past target) when it was already past. Null when it cannot breach
+   * as things stand. "Breached now" is breachedAt <= now.
+   */
+  readonly breachedAt: string | null;
+  /** Month (agreement time zone) of the final resolution: the month the SLA report counts it in. */
+  readonly reportMonth: string | null;
+  readonly figures: TicketFigures | null;
+  /** Month (agreement time zone) a user error closed in: the month its charge line is invoiced. */
+  readonly chargeMonth: string | null;
+  readonly charge: UserErrorCharge | null;
+  readonly streamRevision: number;
+  readonly globalPosition: string;
+}
+
+const monthOf = (terms: AgreementTerms, instant: string) => {
+  const date = civilDateAt(terms.calendar.timeZone, toMs(instant));
+  return `${date.year}-${String(date.month).padStart(2, '0')}`;
+};
+
+function breachedAtOf(
+  ticket: ExistingTicket,
+  sla: SlaTally,
+  terms: AgreementTerms,
+  figures: TicketFigures | null,
+) {
+  if (figures) return figures.breached ? finalResolutionOf(ticket) : null;
+  const targetMs = terms.targets[ticket.priority].resolutionMinutes * 60_000;
+  if (sla.runningMs >= targetMs) return toIso(sla.statusSinceMs);
+  return clockStateOf(ticket.status, terms) === 'running'
+    ? toIso(addBusinessMilliseconds(terms.calendar, sla.statusSinceMs, targetMs - sla.runningMs))
+    : null;
+}
+
+/** Builds the document from a ticket's folded record, the terms it is measured by and its stream position. */
+export function ticketDocOf(record: TicketRecord, terms: AgreementTerms, event: StoredEvent): TicketDoc {
+  const { ticket, sla } = record;
+  const resolvedAt = finalResolutionOf(ticket);
+  const lastEventMs = toMs(ticket.lastEventAt);
+  let figures: TicketFigures | null = null;
+  if (resolvedAt !== null) {
+    const clock = slaClockAt(ticket, sla, terms, lastEventMs);
+    figures = {
+      responseMs: clock.responseMs,
+      resolutionMs: clock.runningMs,
+      resolutionTargetMs: clock.resolutionTargetMs,
+      breached: clock.breached,
+      pausedMs: clock.pausedMs,
+      missedCustomerUpdates: clock.missedCustomerUpdates,
+    };
+  }
+  const charge = userErrorChargeOf(ticket, terms.rateCard);
+  return {
+    id: ticket.ticketId,
+    state: ticket,
+    sla,
+    customerId: ticket.customerId,
+    service: ticket.service,
+    kind: ticket.kind,
+    status: ticket.status,
+    priority: ticket.priority,
+    loggedAt: ticket.loggedAt,
+    lastEventAt: ticket.lastEventAt,
+    resolvedAt,
+    closedAt: ticket.closedAt,
+    breachedAt: breachedAtOf(ticket, sla, terms, figures),
+    reportMonth: resolvedAt === null ? null : monthOf(terms, resolvedAt),
+    figures,
+    chargeMonth: charge !== null && ticket.closedAt !== null ? monthOf(terms, ticket.closedAt) : null,
+    charge,
+    streamRevision: event.streamRevision,
+    globalPosition: event.globalPosition.toString(),
+  };
+}
+
+export const ticketsReadModel: ReadModel<TicketDoc> = {
+  collection: 'tickets',
+  streamPrefix: TICKET_STREAM_PREFIX,
+  eventTypes: TICKET_EVENT_TYPES,
+  indexes: [
+    { fields: ['loggedAt'] },
+    { fields: ['customerId', 'loggedAt'] },
+    { fields: ['customerId', 'reportMonth'] },
+    { fields: ['customerId', 'chargeMonth'] },
+    { fields: ['status', 'loggedAt'] },
+    { fields: ['breachedAt'] },
+  ],
+  documentId: (event) => event.streamId.slice(TICKET_STREAM_PREFIX.length),
+  evolve: (doc, event, context) => {
+    const timed = toTimedTicketEvent(event);
+    const agreementId =
+      doc?.state.agreementId ?? (timed.type === 'TicketLogged' ? timed.data.agreementId : null);
+    const version =
+      doc?.state.agreementVersion ?? (timed.type === 'TicketLogged' ? timed.data.agreementVersion : null);
+    if (agreementId === null || version === null)
+      throw new Error('the first event of a ticket must be TicketLogged');
+    const { terms } = agreementVersion(context.agreement(agreementId), version);
+    const record = evolveTicketRecord(doc ? { ticket: doc.state, sla: doc.sla } : null, timed, terms);
+    if (record === null) throw new Error('the first event of a ticket must be TicketLogged');
+    return ticketDocOf(record, terms, event);
+  },
+};
+
+/** The embedded default runs one projection holding every read model of the service desk. */
+export const serviceDeskProjection: Projection = {
+  name: 'service-desk.v1',
+  readModels: [agreementsReadModel, ticketsReadModel],
+};
