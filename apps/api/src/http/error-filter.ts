@@ -94,9 +94,11 @@ export class ErrorFilter implements ExceptionFilter {
     const payload = errorBodyOf(exception);
     if (payload.statusCode >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    const response = host
-      .switchToHttp()
-      .getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<{
+      setHeader(name: string, value: string): void;
+      status(code: number): { json(body: unknown): void };
+    }>();
+    if (payload.code === 'projection_behind') response.setHeader('Retry-After', '1');
     response.status(payload.statusCode).json(payload);
   }
 }
