@@ -1,0 +1,103 @@
+import { SqliteEventStore } from '@app/event-store';
+import { ProjectionRunner, TicketDoc, rebuildProjection, serviceDeskProjection } from '@app/projections';
+import { SqliteReadStore } from '@app/read-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateHistory } from '../../apps/cli/src/generate/history-generator';
+import { acmeTerms } from '../support/fixtures';
+
+/** Read models are disposable: a rebuild from the events must reproduce the live-built documents exactly. */
+describe('rebuilding the read models', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let live: SqliteReadStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rebuild-'));
+    events = new SqliteEventStore({
+      path: join(dir, 'events.db'),
+      synchronous: 'NORMAL',
+      pollIntervalMs: 10,
+    });
+    live = new SqliteReadStore({ path: join(dir, 'live.db') });
+  });
+  afterAll(async () => {
+    await events.close();
+    await live.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const allDocs = async (store: SqliteReadStore, collection: string) =>
+    (await store.find<{ id: string }>(collection, { sort: { field: 'id', direction: 'asc' } })).map((doc) =>
+      JSON.stringify(doc),
+    );
+
+  it('reproduces every document of a live-built projection of thousands of tickets', async () => {
+    // Live: the runner follows while the history is appended, in small batches.
+    const runner = new ProjectionRunner(events, live, serviceDeskProjection, { batchSize: 50 });
+    await runner.start();
+    const { events: count } = await generateHistory(events, {
+      tickets: 3000,
+      customers: 4,
+      seed: 7,
+      from: '2026-01-05T00:00:00Z',
+      to: '2026-05-01T00:00:00Z',
+      terms: acmeTerms as never,
+    });
+    expect(count).toBeGreaterThan(15_000);
+    expect(await runner.waitFor(await events.headPosition(), 60_000)).toBe(true);
+    await runner.stop();
+    expect(runner.state.status).not.toBe('stopped');
+
+    // Rebuild into a fresh store, in large batches, and in the same store after a reset.
+    const fresh = new SqliteReadStore({ path: join(dir, 'fresh.db') });
+    await rebuildProjection(events, fresh, serviceDeskProjection, { batchSize: 5000 });
+    for (const collection of ['agreements', 'tickets']) {
+      const [a, b] = [await allDocs(live, collection), await allDocs(fresh, collection)];
+      expect(b.length).toBe(a.length);
+      expect(b).toEqual(a);
+    }
+    const tickets = await allDocs(live, 'tickets');
+    expect(tickets).toHaveLength(3000);
+    // The history covers what the reports need: breaches, reopens, user errors, every closure.
+    const docs = tickets.map((json) => JSON.parse(json) as TicketDoc);
+    expect(docs.some((d) => d.figures?.breached)).toBe(true);
+    expect(docs.some((d) => d.state.reopenCount > 0)).toBe(true);
+    expect(docs.some((d) => d.charge !== null)).toBe(true);
+    for (const closure of ['confirmed', 'auto_closed', 'closed_unresolved']) {
+      expect([closure, docs.some((d) => d.state.closure === closure)]).toEqual([closure, true]);
+    }
+    await rebuildProjection(events, live, serviceDeskProjection);
+    expect(await allDocs(live, 'tickets')).toEqual(tickets);
+    expect((await live.checkpoint(serviceDeskProjection.name))?.position).toBe(await events.headPosition());
+    await fresh.close();
+  }, 120_000);
+
+  it('stops on an event it cannot read, names it, and does not move past it', async () => {
+    const store = new SqliteReadStore({ path: join(dir, 'stopped.db') });
+    const head = await events.headPosition();
+    await events.appendToStream('ticket-from-the-future', [
+      {
+        type: 'TicketTeleported',
+        schemaVersion: 1,
+        data: {},
+        metadata: {
+          actor: { id: 'x', role: 'agent' },
+          correlationId: 'c',
+          causationId: null,
+          commandId: null,
+          occurredAt: '2026-06-01T00:00:00Z',
+        },
+      },
+    ]);
+    await expect(rebuildProjection(events, store, serviceDeskProjection)).rejects.toThrow(
+      /cannot apply TicketTeleported \(ticket-from-the-future@0, position \d+\): .*unknown event type TicketTeleported/,
+    );
+    const checkpoint = await store.checkpoint(serviceDeskProjection.name);
+    expect(checkpoint?.status).toBe('stopped');
+    expect(checkpoint?.error).toMatch(/TicketTeleported/);
+    expect(checkpoint?.position).toBeLessThanOrEqual(head);
+    await store.close();
+  }, 60_000);
+});
