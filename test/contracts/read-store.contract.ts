@@ -124,6 +124,26 @@ export function readStoreContract(
       },
     );
 
+    it('indexes a field declared after documents exist, and still finds them by it', async () => {
+      await seed();
+      await store.ensureIndexes('items', [{ fields: ['priority', 'loggedAt'] }, { fields: ['sla.minutes'] }]);
+      const found = await store.find<Item>('items', {
+        filter: { priority: 'P2', 'sla.minutes': { $gte: 50 } },
+        sort: { field: 'loggedAt', direction: 'asc' },
+      });
+      expect(found.map((i) => i.id).sort()).toEqual(
+        items.filter((i) => i.priority === 'P2' && i.sla.minutes >= 50).map((i) => i.id),
+      );
+      await store.commit(
+        'p',
+        [{ collection: 'items', id: 't-01', doc: { ...items[1], priority: 'P3' } }],
+        26n,
+      );
+      expect((await store.find<Item>('items', { filter: { priority: 'P3' } })).map((i) => i.id)).toContain(
+        't-01',
+      );
+    });
+
     it('marks a projection stopped with the reason, keeping its position', async () => {
       await seed();
       await store.markStopped('p', 'event ticket-1@3: unknown schema version 9');

@@ -1,10 +1,16 @@
 import { UsageError, parseArgs } from './cli-args';
 import { benchAppend } from './bench/bench-append';
 import { runBenchServer } from './bench/bench-server';
+import { benchProjections } from './bench/bench-projections';
+import { rebuild } from './commands/rebuild';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
+  rebuild [--data-dir DIR]
+      drop the read models and replay every event (stop the API first)
+  bench-projections [--tickets 150000] [--customers 5] [--samples 200]
+      generate a history, rebuild it (events/s, peak RSS), and measure query latencies
   bench-append [--store-seconds 3] [--http-seconds 10] [--rounds 2]
       embedded append throughput, and the HTTP command path against a no-op Nest endpoint
 `;
@@ -14,6 +20,10 @@ async function main(argv: readonly string[]): Promise<void> {
   switch (args.command) {
     case 'bench-append':
       return benchAppend(args);
+    case 'rebuild':
+      return rebuild(args);
+    case 'bench-projections':
+      return benchProjections(args);
     case 'bench-server':
       return runBenchServer(args.positional[0], Number(args.positional[1]), args.positional[2]);
     case undefined:

@@ -39,6 +39,12 @@ export class ProjectionRunner {
   private waiters: Waiter[] = [];
   /** Documents of the models kept in memory (the agreements every ticket is measured by). */
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
+  /**
+   * Recently committed documents, so that the next batches need not read and parse them again. Safe because
+   * this runner is the only writer of its projection's documents; filled only after a commit.
+   */
+  private readonly recent = new Map<string, ProjectedDocument | null>();
+  private static readonly RECENT_LIMIT = 20_000;
 
   constructor(
     private readonly events: EventStore,
@@ -136,10 +142,16 @@ export class ProjectionRunner {
       const docs = new Map<string, ProjectedDocument | null>();
       working.set(model.collection, docs);
       if (model.keepInMemory) continue;
-      const ids = new Set<string>();
-      for (const { event, models } of routed) if (models.includes(model)) ids.add(model.documentId(event));
-      const found = await this.readStore.getMany<ProjectedDocument>(model.collection, [...ids]);
-      for (const id of ids) docs.set(id, found.get(id) ?? null);
+      const missing = new Set<string>();
+      for (const { event, models } of routed) {
+        if (!models.includes(model)) continue;
+        const id = model.documentId(event);
+        const key = `${model.collection}\u0000${id}`;
+        if (this.recent.has(key)) docs.set(id, this.recent.get(key) ?? null);
+        else missing.add(id);
+      }
+      const found = await this.readStore.getMany<ProjectedDocument>(model.collection, [...missing]);
+      for (const id of missing) docs.set(id, found.get(id) ?? null);
     }
     const current = (model: ReadModel, id: string): ProjectedDocument | null => {
       const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
@@ -172,6 +184,15 @@ export class ProjectionRunner {
     }
     const position = batch[batch.length - 1].globalPosition;
     await this.readStore.commit(this.projection.name, writes, position);
+    for (const write of writes) {
+      const key = `${write.collection}\u0000${write.id}`;
+      this.recent.delete(key);
+      this.recent.set(key, write.doc as ProjectedDocument | null);
+    }
+    for (const key of this.recent.keys()) {
+      if (this.recent.size <= ProjectionRunner.RECENT_LIMIT) break;
+      this.recent.delete(key);
+    }
     for (const model of this.projection.readModels) {
       const memory = this.memory.get(model.collection);
       if (!memory) continue;

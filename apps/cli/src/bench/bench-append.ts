@@ -82,7 +82,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(
+export async function startServer(
   mode: 'noop' | 'api',
   dataDir: string,
 ): Promise<{ child: ChildProcess; url: string }> {
@@ -98,7 +98,7 @@ async function startServer(
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;

@@ -42,15 +42,24 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-const offsetCache = new Map<string, number>();
 const OFFSET_CACHE_LIMIT = 200_000;
 
-/** Offset of the zone from UTC at an instant, in milliseconds (local = utc + offset). */
-export function zoneOffsetMs(timeZone: string, instantMs: number): number {
-  // Offsets only change on whole seconds; caching per minute is exact for every real zone rule since 1970.
-  const key = `${timeZone}|${Math.floor(instantMs / MS_PER_MINUTE)}`;
-  const cached = offsetCache.get(key);
-  if (cached !== undefined) return cached;
+/** Per zone: offsets by minute since the epoch (offsets change only on whole minutes in every real rule). */
+const minuteOffsets = new Map<string, Map<number, number>>();
+/** Per zone: the offset of each UTC day with no transition in it (null for a day with one). */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+
+function cacheOf<V>(caches: Map<string, Map<number, V>>, timeZone: string): Map<number, V> {
+  let cache = caches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    caches.set(timeZone, cache);
+  }
+  if (cache.size >= OFFSET_CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
+function computeOffsetMs(timeZone: string, instantMs: number): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
   const field = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(parts.find((part) => part.type === type)?.value);
@@ -62,10 +71,33 @@ export function zoneOffsetMs(timeZone: string, instantMs: number): number {
     field('minute'),
     field('second'),
   );
-  const offset = localAsUtc - (instantMs - (((instantMs % 1000) + 1000) % 1000));
-  if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
-  offsetCache.set(key, offset);
+  return localAsUtc - (instantMs - (((instantMs % 1000) + 1000) % 1000));
+}
+
+function minuteOffsetMs(timeZone: string, instantMs: number): number {
+  const cache = cacheOf(minuteOffsets, timeZone);
+  const minute = Math.floor(instantMs / MS_PER_MINUTE);
+  let offset = cache.get(minute);
+  if (offset === undefined) {
+    offset = computeOffsetMs(timeZone, minute * MS_PER_MINUTE);
+    cache.set(minute, offset);
+  }
   return offset;
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (local = utc + offset). */
+export function zoneOffsetMs(timeZone: string, instantMs: number): number {
+  // Most days have no transition: one cached answer serves the whole day.
+  const cache = cacheOf(dayOffsets, timeZone);
+  const day = Math.floor(instantMs / MS_PER_DAY);
+  let offset = cache.get(day);
+  if (offset === undefined) {
+    const start = minuteOffsetMs(timeZone, day * MS_PER_DAY);
+    const end = minuteOffsetMs(timeZone, (day + 1) * MS_PER_DAY - MS_PER_MINUTE);
+    offset = start === end ? start : null;
+    cache.set(day, offset);
+  }
+  return offset ?? minuteOffsetMs(timeZone, instantMs);
 }
 
 /** The local civil date of an instant in a zone. */

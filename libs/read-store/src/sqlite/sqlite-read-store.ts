@@ -22,15 +22,26 @@ export interface SqliteReadStoreOptions {
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-function collectionLiteral(collection: string): string {
+/** Each collection is its own table, so that its expression indexes are the planner's only good choice. */
+function tableOf(collection: string): string {
   if (!NAME.test(collection)) throw new RangeError(`invalid collection name "${collection}"`);
-  return `'${collection}'`;
+  return `"docs_${collection}"`;
 }
 
 function fieldExpression(field: string): string {
   if (field === 'id') return 'id';
   if (!FIELD.test(field)) throw new RangeError(`invalid field name "${field}"`);
   return `json_extract(doc, '$.${field}')`;
+}
+
+/** The value of a (dotted) field of a document, as SQLite stores it: booleans as 0/1, absent as NULL. */
+function columnValue(doc: object, field: string): unknown {
+  let value: unknown = doc;
+  for (const key of field.split('.'))
+    value = value === null || typeof value !== 'object' ? undefined : (value as Record<string, unknown>)[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'object' ? JSON.stringify(value) : value;
 }
 
 /** SQLite stores booleans from JSON as 0/1: compare them the same way. */
@@ -45,9 +56,8 @@ interface CheckpointRow {
 }
 
 /**
- * The embedded read store: documents as JSON in one SQLite table, queried through expression indexes on
- * the fields each read model declares. Partial indexes per collection keep the indexes small; the
- * collection name is inlined (validated) so that the planner can use them.
+ * The embedded read store: each collection is a SQLite table of JSON documents, queried through
+ * expression indexes on the fields each read model declares.
  */
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
@@ -60,13 +70,9 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Read models are rewritten in large batches and queried by index: keep the hot pages in memory.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS documents (
-        collection TEXT NOT NULL,
-        id         TEXT NOT NULL,
-        doc        TEXT NOT NULL,
-        PRIMARY KEY (collection, id)
-      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS checkpoints (
         projection TEXT PRIMARY KEY,
         position   INTEGER NOT NULL,
@@ -76,6 +82,52 @@ export class SqliteReadStore implements ReadStore {
       );
     `);
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** Per collection: the fields kept as real columns (those its indexes name), by column name. */
+  private readonly columns = new Map<string, Map<string, string>>();
+
+  /** The table of a collection, created on first use. */
+  private table(collection: string): string {
+    const table = tableOf(collection);
+    if (!this.columns.has(collection)) {
+      this.db.exec(
+        // A rowid table: documents are large rows, which WITHOUT ROWID tables store poorly.
+        `CREATE TABLE IF NOT EXISTS ${table} (id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`,
+      );
+      const existing = (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>)
+        .map((column) => column.name)
+        .filter((name) => name.startsWith('f_'));
+      this.columns.set(
+        collection,
+        new Map(existing.map((column) => [column.slice(2).replace(/__/g, '.'), `"${column}"`])),
+      );
+    }
+    return table;
+  }
+
+  private readonly upserts = new Map<string, { statement: Database.Statement; fields: string[] }>();
+
+  private upsertOf(collection: string, table: string): { statement: Database.Statement; fields: string[] } {
+    let upsert = this.upserts.get(collection);
+    if (!upsert) {
+      const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
+      const names = columns.map(([, column]) => column);
+      upsert = {
+        fields: columns.map(([field]) => field),
+        statement: this.db.prepare(
+          `INSERT INTO ${table} (id, doc${names.map((name) => `, ${name}`).join('')}) VALUES (?, ?${names.map(() => ', ?').join('')})
+           ON CONFLICT (id) DO UPDATE SET doc = excluded.doc${names.map((name) => `, ${name} = excluded.${name}`).join('')}`,
+        ),
+      };
+      this.upserts.set(collection, upsert);
+    }
+    return upsert;
+  }
+
+  /** A declared field reads its column; any other field is extracted from the JSON document. */
+  private fieldExpression(collection: string, field: string): string {
+    return this.columns.get(collection)?.get(field) ?? fieldExpression(field);
   }
 
   private statement(sql: string): Database.Statement {
@@ -88,18 +140,25 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async commit(projection: string, writes: readonly DocumentWrite[], position: bigint): Promise<void> {
-    const upsert = this.statement(
-      'INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
-    );
-    const remove = this.statement('DELETE FROM documents WHERE collection = ? AND id = ?');
     const checkpoint = this.statement(
       `INSERT INTO checkpoints (projection, position, status, error, updated_at) VALUES (?, ?, 'running', NULL, ?)
        ON CONFLICT (projection) DO UPDATE SET position = excluded.position, status = 'running', error = NULL, updated_at = excluded.updated_at`,
     );
+    const tables = new Map(writes.map((write) => [write.collection, this.table(write.collection)]));
     this.db.transaction(() => {
       for (const write of writes) {
-        if (write.doc === null) remove.run(write.collection, write.id);
-        else upsert.run(write.collection, write.id, JSON.stringify(write.doc));
+        const table = tables.get(write.collection) as string;
+        if (write.doc === null) {
+          this.statement(`DELETE FROM ${table} WHERE id = ?`).run(write.id);
+          continue;
+        }
+        // Indexed fields are copied into their columns here, so SQLite never parses the JSON on write.
+        const { statement, fields } = this.upsertOf(write.collection, table);
+        statement.run(
+          write.id,
+          JSON.stringify(write.doc),
+          ...fields.map((field) => columnValue(write.doc as object, field)),
+        );
       }
       checkpoint.run(projection, Number(position), this.now().toISOString());
     })();
@@ -126,10 +185,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async get<T extends object>(collection: string, id: string): Promise<T | null> {
-    const row = this.statement('SELECT doc FROM documents WHERE collection = ? AND id = ?').get(
-      collection,
-      id,
-    ) as { doc: string } | undefined;
+    const row = this.statement(`SELECT doc FROM ${this.table(collection)} WHERE id = ?`).get(id) as
+      { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as T) : null;
   }
 
@@ -139,18 +196,18 @@ export class SqliteReadStore implements ReadStore {
     for (let i = 0; i < ids.length; i += chunk) {
       const slice = ids.slice(i, i + chunk);
       const rows = this.statement(
-        `SELECT id, doc FROM documents WHERE collection = ? AND id IN (${slice.map(() => '?').join(',')})`,
-      ).all(collection, ...slice) as Array<{ id: string; doc: string }>;
+        `SELECT id, doc FROM ${this.table(collection)} WHERE id IN (${slice.map(() => '?').join(',')})`,
+      ).all(...slice) as Array<{ id: string; doc: string }>;
       for (const row of rows) found.set(row.id, JSON.parse(row.doc) as T);
     }
     return found;
   }
 
   private where(collection: string, filter: Filter = {}): { clauses: string[]; params: unknown[] } {
-    const clauses = [`collection = ${collectionLiteral(collection)}`];
+    const clauses = ['1'];
     const params: unknown[] = [];
     for (const [field, condition] of Object.entries(filter)) {
-      const expression = fieldExpression(field);
+      const expression = this.fieldExpression(collection, field);
       this.condition(expression, condition, clauses, params);
     }
     return { clauses, params };
@@ -195,10 +252,11 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async find<T extends object>(collection: string, options: FindOptions = {}): Promise<T[]> {
+    const table = this.table(collection);
     const { clauses, params } = this.where(collection, options.filter);
     let order = '';
     if (options.sort) {
-      const expression = fieldExpression(options.sort.field);
+      const expression = this.fieldExpression(collection, options.sort.field);
       const direction = options.sort.direction === 'desc' ? 'DESC' : 'ASC';
       const beyond = options.sort.direction === 'desc' ? '<' : '>';
       if (options.after) {
@@ -228,14 +286,15 @@ export class SqliteReadStore implements ReadStore {
     }
     const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
     const rows = this.statement(
-      `SELECT doc FROM documents WHERE ${clauses.join(' AND ')}${order}${limit}`,
+      `SELECT doc FROM ${table} WHERE ${clauses.join(' AND ')}${order}${limit}`,
     ).all(...params) as Array<{ doc: string }>;
     return rows.map((row) => JSON.parse(row.doc) as T);
   }
 
   async count(collection: string, filter: Filter = {}): Promise<number> {
+    const table = this.table(collection);
     const { clauses, params } = this.where(collection, filter);
-    const row = this.statement(`SELECT COUNT(*) AS n FROM documents WHERE ${clauses.join(' AND ')}`).get(
+    const row = this.statement(`SELECT COUNT(*) AS n FROM ${table} WHERE ${clauses.join(' AND ')}`).get(
       ...params,
     ) as {
       n: number;
@@ -246,20 +305,31 @@ export class SqliteReadStore implements ReadStore {
   async reset(projection: string, collections: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const collection of collections) {
-        this.statement('DELETE FROM documents WHERE collection = ?').run(collection);
+        this.statement(`DELETE FROM ${this.table(collection)}`).run();
       }
       this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
     })();
   }
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
-    const literal = collectionLiteral(collection);
+    const table = this.table(collection);
+    const columns = this.columns.get(collection) as Map<string, string>;
+    for (const field of new Set(indexes.flatMap((index) => index.fields))) {
+      if (columns.has(field) || field === 'id') continue;
+      const column = `"f_${field.replace(/\./g, '__')}"`;
+      // A new indexed field becomes a column, filled from the documents already there.
+      this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+      this.db.exec(`UPDATE ${table} SET ${column} = ${fieldExpression(field)}`);
+      columns.set(field, column);
+      this.statements.clear();
+      this.upserts.delete(collection);
+    }
     for (const index of indexes) {
       const name = `ix_${collection}_${index.fields.join('_')}`.replace(/[^A-Za-z0-9_]/g, '_');
-      const columns = [...index.fields.map(fieldExpression), 'id'].join(', ');
-      this.db.exec(
-        `CREATE INDEX IF NOT EXISTS ${name} ON documents (${columns}) WHERE collection = ${literal}`,
+      const indexed = [...index.fields.map((field) => this.fieldExpression(collection, field)), 'id'].join(
+        ', ',
       );
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${indexed})`);
     }
   }
 
