@@ -66,10 +66,15 @@ export class ProjectionRunner {
     return this.options.logger ?? silent;
   }
 
-  /** Loads the checkpoint and the in-memory models, and prepares the indexes. */
-  private async prepare(): Promise<void> {
+  /** Loads the checkpoint and the in-memory models, and prepares the indexes (or only their fields). */
+  private async prepare(indexes: 'now' | 'later' = 'now'): Promise<void> {
     for (const model of this.projection.readModels) {
-      await this.readStore.ensureIndexes(model.collection, model.indexes);
+      if (indexes === 'now') await this.readStore.ensureIndexes(model.collection, model.indexes);
+      else
+        await this.readStore.ensureFields(
+          model.collection,
+          model.indexes.flatMap((index) => index.fields),
+        );
       if (model.keepInMemory) {
         const docs = await this.readStore.find<ProjectedDocument>(model.collection);
         this.memory.set(model.collection, new Map(docs.map((doc) => [doc.id, doc])));
@@ -103,8 +108,11 @@ export class ProjectionRunner {
   }
 
   /** Replays every event up to the head as it is now, in large batches; for rebuilds and verification. */
-  async runToHead(onProgress?: (position: bigint, head: bigint) => void): Promise<void> {
-    await this.prepare();
+  async runToHead(
+    onProgress?: (position: bigint, head: bigint) => void,
+    { indexAtEnd = false } = {},
+  ): Promise<void> {
+    await this.prepare(indexAtEnd ? 'later' : 'now');
     this.status = 'catching_up';
     const head = await this.events.headPosition();
     const batchSize = this.options.batchSize ?? 5000;
@@ -114,6 +122,11 @@ export class ProjectionRunner {
         if (batch.length === 0) break;
         await this.apply(batch);
         onProgress?.(this.position, head);
+      }
+      if (indexAtEnd) {
+        for (const model of this.projection.readModels) {
+          await this.readStore.ensureIndexes(model.collection, model.indexes);
+        }
       }
       this.status = 'live';
     } catch (error) {
@@ -179,8 +192,28 @@ export class ProjectionRunner {
       }
     }
     const writes: DocumentWrite[] = [];
-    for (const [collection, ids] of changed) {
-      for (const id of ids) writes.push({ collection, id, doc: working.get(collection)?.get(id) ?? null });
+    for (const model of this.projection.readModels) {
+      for (const id of changed.get(model.collection) ?? []) {
+        const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
+        let doc = docs.get(id) ?? null;
+        if (doc !== null && model.materialize) {
+          try {
+            doc = model.materialize(doc, context);
+          } catch (error) {
+            throw new ProjectionError(
+              {
+                streamId: `${model.streamPrefix}${id}`,
+                streamRevision: -1,
+                globalPosition: batch[batch.length - 1].globalPosition,
+                type: 'materialize',
+              },
+              error instanceof Error ? error.message : String(error),
+            );
+          }
+          docs.set(id, doc);
+        }
+        writes.push({ collection: model.collection, id, doc });
+      }
     }
     const position = batch[batch.length - 1].globalPosition;
     await this.readStore.commit(this.projection.name, writes, position);

@@ -27,6 +27,11 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
   readonly keepInMemory?: boolean;
   documentId(event: StoredEvent): string;
   evolve(doc: Doc | null, event: StoredEvent, context: ProjectionContext): Doc | null;
+  /**
+   * Derives the fields that only depend on the folded state, once per written document rather than once
+   * per event (optional). `materialize(evolve(...))` is what is stored.
+   */
+  materialize?(doc: Doc, context: ProjectionContext): Doc;
 }
 
 export interface Projection {

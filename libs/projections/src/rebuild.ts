@@ -25,6 +25,7 @@ export async function rebuildProjection(
     batchSize: options.batchSize ?? 5000,
     logger: options.logger,
   });
-  await runner.runToHead(options.onProgress);
+  // The tables were dropped with their indexes: load first, then build the indexes in one pass each.
+  await runner.runToHead(options.onProgress, { indexAtEnd: true });
   return { position: runner.state.position };
 }

@@ -5,6 +5,7 @@ import {
   ExistingTicket,
   SlaTally,
   TICKET_EVENT_TYPES,
+  TicketLogged,
   TicketRecord,
   UserErrorCharge,
   addBusinessMilliseconds,
@@ -26,8 +27,7 @@ import {
   toAgreementEvent,
   toTimedTicketEvent,
 } from '@app/application/event-mapping';
-import { StoredEvent } from '@app/event-store';
-import { Projection, ReadModel } from './projection';
+import { Projection, ProjectionContext, ReadModel } from './projection';
 
 export type AgreementDoc = AgreementState & { readonly id: string };
 
@@ -107,7 +107,11 @@ function breachedAtOf(
 }
 
 /** Builds the document from a ticket's folded record, the terms it is measured by and its stream position. */
-export function ticketDocOf(record: TicketRecord, terms: AgreementTerms, event: StoredEvent): TicketDoc {
+export function ticketDocOf(
+  record: TicketRecord,
+  terms: AgreementTerms,
+  position: { readonly streamRevision: number; readonly globalPosition: string },
+): TicketDoc {
   const { ticket, sla } = record;
   const resolvedAt = finalResolutionOf(ticket);
   const lastEventMs = toMs(ticket.lastEventAt);
@@ -142,9 +146,13 @@ export function ticketDocOf(record: TicketRecord, terms: AgreementTerms, event: 
     figures,
     chargeMonth: charge !== null && ticket.closedAt !== null ? monthOf(terms, ticket.closedAt) : null,
     charge,
-    streamRevision: event.streamRevision,
-    globalPosition: event.globalPosition.toString(),
+    streamRevision: position.streamRevision,
+    globalPosition: position.globalPosition,
   };
+}
+
+function termsOf(state: ExistingTicket, context: ProjectionContext): AgreementTerms {
+  return agreementVersion(context.agreement(state.agreementId), state.agreementVersion).terms;
 }
 
 export const ticketsReadModel: ReadModel<TicketDoc> = {
@@ -160,19 +168,33 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
     { fields: ['breachedAt'] },
   ],
   documentId: (event) => event.streamId.slice(TICKET_STREAM_PREFIX.length),
+  // Folding is per event; deriving the list, report and charge fields happens once per written document.
   evolve: (doc, event, context) => {
     const timed = toTimedTicketEvent(event);
-    const agreementId =
-      doc?.state.agreementId ?? (timed.type === 'TicketLogged' ? timed.data.agreementId : null);
-    const version =
-      doc?.state.agreementVersion ?? (timed.type === 'TicketLogged' ? timed.data.agreementVersion : null);
-    if (agreementId === null || version === null)
+    if (!doc && timed.type !== 'TicketLogged')
       throw new Error('the first event of a ticket must be TicketLogged');
-    const { terms } = agreementVersion(context.agreement(agreementId), version);
-    const record = evolveTicketRecord(doc ? { ticket: doc.state, sla: doc.sla } : null, timed, terms);
-    if (record === null) throw new Error('the first event of a ticket must be TicketLogged');
-    return ticketDocOf(record, terms, event);
+    const terms = doc
+      ? termsOf(doc.state, context)
+      : agreementVersion(
+          context.agreement((timed as TicketLogged).data.agreementId),
+          (timed as TicketLogged).data.agreementVersion,
+        ).terms;
+    const record = evolveTicketRecord(
+      doc ? { ticket: doc.state, sla: doc.sla } : null,
+      timed,
+      terms,
+    ) as TicketRecord;
+    return {
+      ...(doc as TicketDoc),
+      id: record.ticket.ticketId,
+      state: record.ticket,
+      sla: record.sla,
+      streamRevision: event.streamRevision,
+      globalPosition: event.globalPosition.toString(),
+    };
   },
+  materialize: (doc, context) =>
+    ticketDocOf({ ticket: doc.state, sla: doc.sla }, termsOf(doc.state, context), doc),
 };
 
 /** The embedded default runs one projection holding every read model of the service desk. */

@@ -233,13 +233,16 @@ export async function generateHistory(
   const spacing = (toMs - fromMs) / options.tickets;
   let pending: Timed[] = [];
   const horizonMs = 20 * DAY;
+  let flushAt = 50_000;
   for (let index = 0; index < options.tickets; index++) {
     const loggedAt = Math.round(fromMs + index * spacing + random() * spacing);
     pending.push(...ticketLife(index, loggedAt));
-    if (pending.length > 50_000 || index === options.tickets - 1) {
+    if (pending.length >= flushAt || index === options.tickets - 1) {
       const cutoff = index === options.tickets - 1 ? Infinity : loggedAt - horizonMs;
       const ready = pending.filter((t) => t.at < cutoff);
       pending = pending.filter((t) => t.at >= cutoff);
+      // Events within the horizon stay pending: flush again once as many new ones have come.
+      flushAt = pending.length + 50_000;
       await appendInOrder(store, ready);
       appended += ready.length;
       options.onProgress?.(index + 1, appended);

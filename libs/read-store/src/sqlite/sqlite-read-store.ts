@@ -16,6 +16,11 @@ export interface SqliteReadStoreOptions {
   readonly path: string;
   /** NORMAL is enough: a read model lost on power loss is rebuilt from the events. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * For a rebuild into a fresh file that replaces the live one only once complete: no journal and no
+   * fsync while loading (a crash leaves only a discarded file); `close()` turns WAL on for normal use.
+   */
+  readonly bulkLoad?: boolean;
   readonly now?: () => Date;
 }
 
@@ -62,13 +67,15 @@ interface CheckpointRow {
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly now: () => Date;
+  private readonly bulkLoad: boolean;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(options: SqliteReadStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.bulkLoad = options.bulkLoad ?? false;
+    this.db.pragma(this.bulkLoad ? 'journal_mode = OFF' : 'journal_mode = WAL');
+    this.db.pragma(this.bulkLoad ? 'synchronous = OFF' : `synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     // Read models are rewritten in large batches and queried by index: keep the hot pages in memory.
     this.db.pragma('cache_size = -65536');
@@ -303,18 +310,22 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async reset(projection: string, collections: readonly string[]): Promise<void> {
+    // Dropping the tables drops their indexes too: a rebuild loads first and indexes at the end.
     this.db.transaction(() => {
       for (const collection of collections) {
-        this.statement(`DELETE FROM ${this.table(collection)}`).run();
+        this.db.exec(`DROP TABLE IF EXISTS ${tableOf(collection)}`);
+        this.columns.delete(collection);
+        this.upserts.delete(collection);
       }
       this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
     })();
+    this.statements.clear();
   }
 
-  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+  async ensureFields(collection: string, fields: readonly string[]): Promise<void> {
     const table = this.table(collection);
     const columns = this.columns.get(collection) as Map<string, string>;
-    for (const field of new Set(indexes.flatMap((index) => index.fields))) {
+    for (const field of new Set(fields)) {
       if (columns.has(field) || field === 'id') continue;
       const column = `"f_${field.replace(/\./g, '__')}"`;
       // A new indexed field becomes a column, filled from the documents already there.
@@ -324,6 +335,14 @@ export class SqliteReadStore implements ReadStore {
       this.statements.clear();
       this.upserts.delete(collection);
     }
+  }
+
+  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    const table = this.table(collection);
+    await this.ensureFields(
+      collection,
+      indexes.flatMap((index) => index.fields),
+    );
     for (const index of indexes) {
       const name = `ix_${collection}_${index.fields.join('_')}`.replace(/[^A-Za-z0-9_]/g, '_');
       const indexed = [...index.fields.map((field) => this.fieldExpression(collection, field)), 'id'].join(
@@ -334,6 +353,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (this.bulkLoad) this.db.pragma('journal_mode = WAL');
+    this.db.close();
   }
 }
