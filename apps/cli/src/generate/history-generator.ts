@@ -176,7 +176,11 @@ export async function generateHistory(
       later(5, 60);
       run({ type: 'ChangePriority', data: { priority: pick(PRIORITIES), reason: 'reassessed' } });
     }
-    if (chance(0.35)) {
+    if (chance(0.3)) {
+      later(5, 60);
+      run({ type: 'AssignTicket', data: { assigneeId: agent().id } });
+    }
+    for (let updates = Math.floor(random() * 3); updates > 0; updates--) {
       later(10, 240);
       run({ type: 'RecordCustomerUpdate', data: { channel: 'email', message: 'working on it' } });
     }
