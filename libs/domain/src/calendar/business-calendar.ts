@@ -1,14 +1,5 @@
 import { DomainError } from '../shared/domain-error';
-import {
-  CivilDate,
-  addDays,
-  civilDateAt,
-  compareCivilDates,
-  formatCivilDate,
-  instantOfWallTime,
-  isValidTimeZone,
-  isoWeekday,
-} from './time-zone';
+import { epochDayAt, instantOfWallTimeOnDay, isValidTimeZone, isoWeekdayOfEpochDay } from './time-zone';
 
 export const WEEKDAYS = [
   'monday',
@@ -40,6 +31,7 @@ export interface BusinessCalendar {
 }
 
 const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
 const MINUTES_PER_DAY = 1440;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 /** No calendar this product accepts has a gap between shifts longer than this. */
@@ -124,8 +116,9 @@ interface WorkingInterval {
  */
 class CompiledCalendar {
   private readonly shiftsByIsoWeekday: ShiftMinutes[][] = [[], [], [], [], [], [], [], []];
-  private readonly holidays: ReadonlySet<string>;
-  private readonly intervalsByDate = new Map<string, readonly WorkingInterval[]>();
+  /** Holidays as days since 1970-01-01. */
+  private readonly holidays: ReadonlySet<number>;
+  private readonly intervalsByDay = new Map<number, readonly WorkingInterval[]>();
 
   constructor(readonly calendar: BusinessCalendar) {
     const problems = calendarProblems(calendar);
@@ -135,30 +128,31 @@ class CompiledCalendar {
         .map(shiftMinutes)
         .sort((a, b) => a.startMinute - b.startMinute);
     });
-    this.holidays = new Set(calendar.holidays);
+    this.holidays = new Set(
+      calendar.holidays.map((holiday) => Date.parse(`${holiday}T00:00:00Z`) / MS_PER_DAY),
+    );
   }
 
-  /** Working intervals of the shifts that start on a local date, in time order. */
-  intervalsStartingOn(date: CivilDate): readonly WorkingInterval[] {
-    const key = formatCivilDate(date);
-    let intervals = this.intervalsByDate.get(key);
+  /** Working intervals of the shifts that start on a local date (an epoch day), in time order. */
+  intervalsStartingOn(day: number): readonly WorkingInterval[] {
+    let intervals = this.intervalsByDay.get(day);
     if (intervals) return intervals;
-    intervals = this.holidays.has(key)
+    intervals = this.holidays.has(day)
       ? []
-      : this.shiftsByIsoWeekday[isoWeekday(date)]
+      : this.shiftsByIsoWeekday[isoWeekdayOfEpochDay(day)]
           .map((shift) => ({
-            startMs: instantOfWallTime(this.calendar.timeZone, date, shift.startMinute),
-            endMs: instantOfWallTime(this.calendar.timeZone, date, shift.endMinute),
+            startMs: instantOfWallTimeOnDay(this.calendar.timeZone, day, shift.startMinute),
+            endMs: instantOfWallTimeOnDay(this.calendar.timeZone, day, shift.endMinute),
           }))
           .filter((interval) => interval.endMs > interval.startMs);
-    if (this.intervalsByDate.size > 50_000) this.intervalsByDate.clear();
-    this.intervalsByDate.set(key, intervals);
+    if (this.intervalsByDay.size > 50_000) this.intervalsByDay.clear();
+    this.intervalsByDay.set(day, intervals);
     return intervals;
   }
 
-  /** The local date of an instant, less one day: a shift from the day before may still be running. */
-  firstDateCovering(instantMs: number): CivilDate {
-    return addDays(civilDateAt(this.calendar.timeZone, instantMs), -1);
+  /** The local day of an instant. */
+  dayOf(instantMs: number): number {
+    return epochDayAt(this.calendar.timeZone, instantMs);
   }
 }
 
@@ -186,14 +180,11 @@ export function businessMillisecondsBetween(
   if (toMs < fromMs) return -businessMillisecondsBetween(calendar, toMs, fromMs);
   if (toMs === fromMs) return 0;
   const compiled = compile(calendar);
-  const lastDate = civilDateAt(calendar.timeZone, toMs);
+  const lastDay = compiled.dayOf(toMs);
   let total = 0;
-  for (
-    let date = compiled.firstDateCovering(fromMs);
-    compareCivilDates(date, lastDate) <= 0;
-    date = addDays(date, 1)
-  ) {
-    for (const interval of compiled.intervalsStartingOn(date)) {
+  // From the day before: a shift that started then may still be running.
+  for (let day = compiled.dayOf(fromMs) - 1; day <= lastDay; day++) {
+    for (const interval of compiled.intervalsStartingOn(day)) {
       const overlap = Math.min(interval.endMs, toMs) - Math.max(interval.startMs, fromMs);
       if (overlap > 0) total += overlap;
     }
@@ -219,9 +210,9 @@ export function addBusinessMilliseconds(
   if (businessMs === 0) return startMs;
   const compiled = compile(calendar);
   let remaining = businessMs;
-  let date = compiled.firstDateCovering(startMs);
-  for (let idleDays = 0; idleDays < MAX_SEARCH_DAYS; date = addDays(date, 1)) {
-    const intervals = compiled.intervalsStartingOn(date);
+  let day = compiled.dayOf(startMs) - 1;
+  for (let idleDays = 0; idleDays < MAX_SEARCH_DAYS; day++) {
+    const intervals = compiled.intervalsStartingOn(day);
     idleDays = intervals.length > 0 ? 0 : idleDays + 1;
     for (const interval of intervals) {
       const from = Math.max(interval.startMs, startMs);
@@ -257,15 +248,15 @@ export function endOfNthBusinessDayAfter(
     throw new DomainError('invalid_duration', 'business days must be a whole number, 0 or more');
   }
   const compiled = compile(calendar);
-  let date = civilDateAt(calendar.timeZone, startMs);
+  let day = compiled.dayOf(startMs);
   if (businessDays === 0) {
-    const intervals = compiled.intervalsStartingOn(date);
+    const intervals = compiled.intervalsStartingOn(day);
     return Math.max(startMs, intervals.length ? intervals[intervals.length - 1].endMs : startMs);
   }
   let counted = 0;
   for (let idleDays = 0; idleDays < MAX_SEARCH_DAYS;) {
-    date = addDays(date, 1);
-    const intervals = compiled.intervalsStartingOn(date);
+    day += 1;
+    const intervals = compiled.intervalsStartingOn(day);
     idleDays = intervals.length > 0 ? 0 : idleDays + 1;
     if (intervals.length > 0 && ++counted === businessDays) return intervals[intervals.length - 1].endMs;
   }

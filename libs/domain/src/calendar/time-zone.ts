@@ -126,6 +126,20 @@ export function compareCivilDates(a: CivilDate, b: CivilDate): number {
   return Date.UTC(a.year, a.month - 1, a.day) - Date.UTC(b.year, b.month - 1, b.day);
 }
 
+/** Days since 1970-01-01 of the local date of an instant: a cheap integer form of civilDateAt. */
+export function epochDayAt(timeZone: string, instantMs: number): number {
+  return Math.floor((instantMs + zoneOffsetMs(timeZone, instantMs)) / MS_PER_DAY);
+}
+
+/** 1 = Monday .. 7 = Sunday of an epoch day (1970-01-01 was a Thursday). */
+export function isoWeekdayOfEpochDay(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+export function epochDayOf(date: CivilDate): number {
+  return Date.UTC(date.year, date.month - 1, date.day) / MS_PER_DAY;
+}
+
 /**
  * The instant at which the wall clock of the zone shows `minuteOfDay` minutes past midnight of `date`
  * (minuteOfDay may be 1440 or more: it then falls on a following day).
@@ -135,7 +149,12 @@ export function compareCivilDates(a: CivilDate, b: CivilDate): number {
  * by the length of the gap.
  */
 export function instantOfWallTime(timeZone: string, date: CivilDate, minuteOfDay: number): number {
-  const wallAsUtc = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MS_PER_MINUTE;
+  return instantOfWallTimeOnDay(timeZone, epochDayOf(date), minuteOfDay);
+}
+
+/** instantOfWallTime for an epoch day. */
+export function instantOfWallTimeOnDay(timeZone: string, epochDay: number, minuteOfDay: number): number {
+  const wallAsUtc = epochDay * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
   const offsetBefore = zoneOffsetMs(timeZone, wallAsUtc - MS_PER_DAY);
   const offsetAfter = zoneOffsetMs(timeZone, wallAsUtc + MS_PER_DAY);
   const candidates = [offsetBefore, offsetAfter]
