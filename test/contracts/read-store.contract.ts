@@ -144,6 +144,20 @@ export function readStoreContract(
       );
     });
 
+    it('returns only the fields asked for, nested as in the documents', async () => {
+      await seed();
+      const found = await store.find<Partial<Item>>('items', {
+        filter: { customerId: 'acme' },
+        sort: { field: 'id', direction: 'asc' },
+        limit: 2,
+        fields: ['id', 'priority', 'sla.minutes', 'breachedAt'],
+      });
+      expect(found).toEqual([
+        { id: 't-00', priority: 'P1', sla: { minutes: 0 }, breachedAt: '2026-03-01T12:00:00.000Z' },
+        { id: 't-02', priority: 'P3', sla: { minutes: 20 }, breachedAt: null },
+      ]);
+    });
+
     it('marks a projection stopped with the reason, keeping its position', async () => {
       await seed();
       await store.markStopped('p', 'event ticket-1@3: unknown schema version 9');

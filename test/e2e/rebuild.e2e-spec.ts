@@ -53,7 +53,7 @@ describe('rebuilding the read models', () => {
     // Rebuild into a fresh store, in large batches, and in the same store after a reset.
     const fresh = new SqliteReadStore({ path: join(dir, 'fresh.db') });
     await rebuildProjection(events, fresh, serviceDeskProjection, { batchSize: 5000 });
-    for (const collection of ['agreements', 'tickets']) {
+    for (const collection of ['agreements', 'tickets', 'ticket_facts']) {
       const [a, b] = [await allDocs(live, collection), await allDocs(fresh, collection)];
       expect(b.length).toBe(a.length);
       expect(b).toEqual(a);

@@ -1,7 +1,14 @@
 import { AgreementState, initialAgreementState } from '@app/domain';
 import { EventStore, EventSubscription, StoredEvent } from '@app/event-store';
 import { DocumentWrite, ReadStore } from '@app/read-store';
-import { ProjectedDocument, Projection, ProjectionContext, ProjectionError, ReadModel } from './projection';
+import {
+  ProjectedDocument,
+  Projection,
+  ProjectionContext,
+  ProjectionError,
+  ReadModel,
+  collectionsOf,
+} from './projection';
 
 export type RunnerStatus = 'starting' | 'catching_up' | 'live' | 'stopped' | 'closed';
 
@@ -68,13 +75,15 @@ export class ProjectionRunner {
 
   /** Loads the checkpoint and the in-memory models, and prepares the indexes (or only their fields). */
   private async prepare(indexes: 'now' | 'later' = 'now'): Promise<void> {
-    for (const model of this.projection.readModels) {
-      if (indexes === 'now') await this.readStore.ensureIndexes(model.collection, model.indexes);
+    for (const { collection, indexes: specs } of collectionsOf(this.projection)) {
+      if (indexes === 'now') await this.readStore.ensureIndexes(collection, specs);
       else
         await this.readStore.ensureFields(
-          model.collection,
-          model.indexes.flatMap((index) => index.fields),
+          collection,
+          specs.flatMap((index) => index.fields),
         );
+    }
+    for (const model of this.projection.readModels) {
       if (model.keepInMemory) {
         const docs = await this.readStore.find<ProjectedDocument>(model.collection);
         this.memory.set(model.collection, new Map(docs.map((doc) => [doc.id, doc])));
@@ -124,8 +133,8 @@ export class ProjectionRunner {
         onProgress?.(this.position, head);
       }
       if (indexAtEnd) {
-        for (const model of this.projection.readModels) {
-          await this.readStore.ensureIndexes(model.collection, model.indexes);
+        for (const { collection, indexes } of collectionsOf(this.projection)) {
+          await this.readStore.ensureIndexes(collection, indexes);
         }
       }
       this.status = 'live';
@@ -213,6 +222,7 @@ export class ProjectionRunner {
           docs.set(id, doc);
         }
         writes.push({ collection: model.collection, id, doc });
+        if (doc !== null && model.derived) writes.push(...model.derived.documentsOf(doc));
       }
     }
     const position = batch[batch.length - 1].globalPosition;

@@ -32,12 +32,33 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
    * per event (optional). `materialize(evolve(...))` is what is stored.
    */
   materialize?(doc: Doc, context: ProjectionContext): Doc;
+  /** Collections derived from each written document, written in the same transaction. */
+  readonly derived?: {
+    readonly collections: readonly DerivedCollection[];
+    documentsOf(
+      doc: Doc,
+    ): ReadonlyArray<{ readonly collection: string; readonly id: string; readonly doc: object | null }>;
+  };
+}
+
+/** A compact collection a read model keeps beside its own, for queries that need only a few fields. */
+export interface DerivedCollection {
+  readonly collection: string;
+  readonly indexes: readonly IndexSpec[];
 }
 
 export interface Projection {
   /** Name of the checkpoint; bump the version suffix when the documents' shape changes (then rebuild). */
   readonly name: string;
   readonly readModels: readonly ReadModel[];
+}
+
+/** Every collection a projection writes, its read models' and their derived ones, with their indexes. */
+export function collectionsOf(projection: Projection): DerivedCollection[] {
+  return projection.readModels.flatMap((model) => [
+    { collection: model.collection, indexes: model.indexes },
+    ...(model.derived?.collections ?? []),
+  ]);
 }
 
 export class ProjectionError extends Error {

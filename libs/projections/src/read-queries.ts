@@ -3,7 +3,6 @@ import {
   ChargeLine,
   ChargesReport,
   Priority,
-  ResolvedTicketFacts,
   SlaClock,
   SlaGroupKey,
   SlaReport,
@@ -12,7 +11,7 @@ import {
   slaReportOf,
 } from '@app/domain';
 import { Filter, ReadStore, Scalar } from '@app/read-store';
-import { TicketDoc } from './service-desk-projection';
+import { TicketDoc, TicketFactsDoc } from './service-desk-projection';
 
 export const TICKET_SORT_FIELDS = ['loggedAt', 'resolvedAt', 'lastEventAt', 'priority'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -104,28 +103,9 @@ export class ReadQueries {
   }
 
   async slaReport(customerId: string, month: string, groupBy: readonly SlaGroupKey[]): Promise<SlaReport> {
-    const docs = await this.readStore.find<TicketDoc>('tickets', {
+    const facts = await this.readStore.find<TicketFactsDoc>('ticket_facts', {
       filter: { customerId, reportMonth: month },
     });
-    const facts: ResolvedTicketFacts[] = docs.flatMap((doc) =>
-      doc.figures
-        ? [
-            {
-              ticketId: doc.id,
-              kind: doc.kind,
-              service: doc.service,
-              priority: doc.priority,
-              status: doc.status,
-              closure: doc.state.closure,
-              reopenCount: doc.state.reopenCount,
-              resolutionMs: doc.figures.resolutionMs,
-              breached: doc.figures.breached,
-              pausedMs: doc.figures.pausedMs,
-              missedCustomerUpdates: doc.figures.missedCustomerUpdates,
-            },
-          ]
-        : [],
-    );
     return slaReportOf(facts, groupBy);
   }
 

@@ -1,6 +1,6 @@
 import { EventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-store';
-import { Projection } from './projection';
+import { Projection, collectionsOf } from './projection';
 import { ProjectionRunner, RunnerLogger } from './projection-runner';
 
 /**
@@ -19,7 +19,7 @@ export async function rebuildProjection(
 ): Promise<{ position: bigint }> {
   await readStore.reset(
     projection.name,
-    projection.readModels.map((model) => model.collection),
+    collectionsOf(projection).map(({ collection }) => collection),
   );
   const runner = new ProjectionRunner(events, readStore, projection, {
     batchSize: options.batchSize ?? 5000,

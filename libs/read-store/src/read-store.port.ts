@@ -29,6 +29,8 @@ export interface FindOptions {
   readonly limit?: number;
   /** Keyset pagination: documents after this (sort value, id) in the sort order. */
   readonly after?: { readonly value: Scalar | null; readonly id: string };
+  /** Return only these (dotted) fields of each document, nested as in the document; absent ones are left out. */
+  readonly fields?: readonly string[];
 }
 
 export interface DocumentWrite {

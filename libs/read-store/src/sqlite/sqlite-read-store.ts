@@ -33,6 +33,21 @@ function tableOf(collection: string): string {
   return `"docs_${collection}"`;
 }
 
+function checkedField(field: string): string {
+  if (!FIELD.test(field)) throw new RangeError(`invalid field name "${field}"`);
+  return field;
+}
+
+function setPath(target: Record<string, unknown>, field: string, value: unknown): void {
+  const keys = field.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
 function fieldExpression(field: string): string {
   if (field === 'id') return 'id';
   if (!FIELD.test(field)) throw new RangeError(`invalid field name "${field}"`);
@@ -292,6 +307,25 @@ export class SqliteReadStore implements ReadStore {
       order = ' ORDER BY id';
     }
     const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
+    if (options.fields) {
+      // Only the fields asked for: SQLite extracts them (as JSON text) so that JS never parses whole documents.
+      const fields = options.fields;
+      const selected = fields.map(
+        (field, index) =>
+          `${field === 'id' ? 'json_quote(id)' : `doc -> '$.${checkedField(field)}'`} AS f${index}`,
+      );
+      const rows = this.statement(
+        `SELECT ${selected.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}${order}${limit}`,
+      ).all(...params) as Array<Record<string, string | null>>;
+      return rows.map((row) => {
+        const partial: Record<string, unknown> = {};
+        fields.forEach((field, index) => {
+          const text = row[`f${index}`];
+          if (text !== null && text !== undefined) setPath(partial, field, JSON.parse(text));
+        });
+        return partial as T;
+      });
+    }
     const rows = this.statement(
       `SELECT doc FROM ${table} WHERE ${clauses.join(' AND ')}${order}${limit}`,
     ).all(...params) as Array<{ doc: string }>;
