@@ -193,6 +193,7 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
     { fields: ['customerId', 'reportMonth'] },
     { fields: ['customerId', 'chargeMonth'] },
     { fields: ['status', 'loggedAt'] },
+    { fields: ['priority', 'loggedAt'] },
     { fields: ['breachedAt'] },
   ],
   documentId: (event) => event.streamId.slice(TICKET_STREAM_PREFIX.length),
