@@ -1,4 +1,10 @@
-import { EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError } from '@app/event-store';
+import {
+  EventStore,
+  NewEvent,
+  StoredEvent,
+  WrongExpectedRevisionError,
+  verifyEventChains,
+} from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -172,6 +178,23 @@ export function eventStoreContract(
       await consumed;
       expect(received.map((e) => e.type)).toEqual(['B', 'C']);
     }, 10_000);
+
+    it('chains every event to the previous one of its stream, so that the chains verify', async () => {
+      const [a, b] = [stream(), stream()];
+      await store.appendToStream(a, [event('A1'), event('A2')]);
+      await store.appendToStream(b, [event('B1')]);
+      await store.appendToStream(a, [event('A3')]);
+      const events = await store.readStream(a);
+      expect(events.map((e) => e.hash)).toEqual([
+        expect.stringMatching(/^[0-9a-f]{64}$/),
+        expect.any(String),
+        expect.any(String),
+      ]);
+      expect(new Set(events.map((e) => e.hash)).size).toBe(3);
+      const verification = await verifyEventChains(store);
+      expect(verification.broken).toBeNull();
+      expect(verification.events).toBeGreaterThanOrEqual(4);
+    });
 
     it('keeps concurrent appends to different streams independent when one of them is refused', async () => {
       const [ok1, bad, ok2] = [stream(), stream(), stream()];

@@ -107,6 +107,25 @@ describe('the ticket lifecycle over HTTP', () => {
     }
     expect(history.body.nextRevision).toBeNull();
 
+    // As it stood before the weekend was over, folded from the events (not from a read model).
+    const asOf = await t
+      .as(TOKENS.auditor)
+      .get(`/tickets/${ticketId}?asOf=2026-03-09T12:00:00%2B01:00`)
+      .expect(200);
+    expect(asOf.body).toMatchObject({
+      status: 'resolved',
+      streamRevision: 4,
+      sla: { asOf: '2026-03-09T11:00:00.000Z', elapsedBusinessMinutes: 130, pausedBusinessMinutes: 80 },
+    });
+    const waiting = await agent().get(`/tickets/${ticketId}?asOf=2026-03-09T08:30:00Z`).expect(200);
+    expect(waiting.body).toMatchObject({ status: 'awaiting_user', sla: { clock: 'paused' } });
+    await agent()
+      .get(`/tickets/${ticketId}?asOf=2026-03-06T14:00:00Z`)
+      .expect(404)
+      .expect((r) => expect(r.body.message).toMatch(/was not logged by 2026-03-06T14:00:00.000Z/));
+    await agent().get(`/tickets/${ticketId}?asOf=yesterday`).expect(400);
+    await t.as(TOKENS.requesterGlobex).get(`/tickets/${ticketId}?asOf=2026-03-06T14:00:00Z`).expect(403);
+
     const page = await agent().get(`/tickets/${ticketId}/history?fromRevision=2&limit=2`).expect(200);
     expect(page.body.events.map((e: { streamRevision: number }) => e.streamRevision)).toEqual([2, 3]);
     expect(page.body.nextRevision).toBe(4);

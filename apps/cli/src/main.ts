@@ -3,12 +3,18 @@ import { benchAppend } from './bench/bench-append';
 import { runBenchServer } from './bench/bench-server';
 import { benchProjections } from './bench/bench-projections';
 import { rebuild } from './commands/rebuild';
+import { verify } from './commands/verify';
+import { verifyFigures } from './commands/verify-figures';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
   rebuild [--data-dir DIR]
       drop the read models and replay every event (stop the API first)
+  verify [--data-dir DIR]
+      walk every stream's hash chain; exit 1 naming the first broken link
+  verify-figures [--data-dir DIR]
+      recompute every read-model document from the events and diff; exit 1 on drift
   bench-projections [--tickets 150000] [--customers 5] [--samples 200]
       generate a history, rebuild it (events/s, peak RSS), and measure query latencies
   bench-append [--store-seconds 3] [--http-seconds 10] [--rounds 2]
@@ -22,6 +28,10 @@ async function main(argv: readonly string[]): Promise<void> {
       return benchAppend(args);
     case 'rebuild':
       return rebuild(args);
+    case 'verify':
+      return verify(args);
+    case 'verify-figures':
+      return verifyFigures(args);
     case 'bench-projections':
       return benchProjections(args);
     case 'bench-server':

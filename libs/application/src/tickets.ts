@@ -100,26 +100,44 @@ export class TicketQueries {
     private readonly clock: Clock,
   ) {}
 
-  private async loadReadable(ticketId: string, principal: Principal) {
-    const stored = await this.store.readStream(ticketStreamId(ticketId));
+  /** The ticket's events (those that had happened by `asOfMs`, when given), checked for the reader's scope. */
+  private async loadReadable(ticketId: string, principal: Principal, asOfMs?: number) {
+    const all = await this.store.readStream(ticketStreamId(ticketId));
+    const stored =
+      asOfMs === undefined ? all : all.filter((event) => Date.parse(event.metadata.occurredAt) <= asOfMs);
     const events: TimedTicketEvent[] = stored.map(toTimedTicketEvent);
     const ticket = ticketStateOf(events);
-    if (!ticket.exists) throw notFound(ticketId);
+    if (!ticket.exists) {
+      // Scope is checked on the current state, so that "did not exist then" reveals nothing out of scope.
+      const current = ticketStateOf(all.map(toTimedTicketEvent));
+      if (current.exists && !canReadTicket(principal, current).allowed) {
+        throw new ForbiddenError(`${principal.id} may not see tickets of customer ${current.customerId}`);
+      }
+      throw asOfMs !== undefined && current.exists
+        ? new NotFoundError(
+            'ticket_not_found',
+            `ticket ${ticketId} was not logged by ${new Date(asOfMs).toISOString()}`,
+          )
+        : notFound(ticketId);
+    }
     const permission = canReadTicket(principal, ticket);
     if (!permission.allowed) throw new ForbiddenError(permission.reason);
     return { stored, events, ticket };
   }
 
-  /** The ticket with its SLA clock computed at this instant, by the agreement version it is bound to. */
-  async get(ticketId: string, principal: Principal): Promise<TicketView> {
-    const { stored, events, ticket } = await this.loadReadable(ticketId, principal);
+  /**
+   * The ticket with its SLA clock, by the agreement version it is bound to: now, or as it stood at `asOfMs`
+   * (folded from the events that had happened by then, never from a read model).
+   */
+  async get(ticketId: string, principal: Principal, asOfMs?: number): Promise<TicketView> {
+    const { stored, events, ticket } = await this.loadReadable(ticketId, principal, asOfMs);
     const agreement = await this.agreements.loadWithVersion(ticket.agreementId, ticket.agreementVersion);
     const { terms } = agreementVersion(agreement, ticket.agreementVersion);
-    const now = Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
+    const at = asOfMs ?? Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
     const last = stored[stored.length - 1];
     return {
       ticket,
-      sla: slaClockOf(events, terms, now),
+      sla: slaClockOf(events, terms, at),
       charge: userErrorChargeOf(ticket, terms.rateCard),
       streamRevision: last.streamRevision,
       globalPosition: last.globalPosition,

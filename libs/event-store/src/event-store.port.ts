@@ -44,6 +44,8 @@ export interface StoredEvent<Data = unknown> {
   readonly globalPosition: bigint;
   /** When the store committed the event. */
   readonly recordedAt: string;
+  /** Chains the event to the previous one of its stream (see event-chain.ts); null if written without. */
+  readonly hash: string | null;
 }
 
 export interface AppendResult {

@@ -7,7 +7,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { TicketIdParams } from '../common/dto-rules';
 import { ticketDetailResponse } from './ticket-detail/ticket-detail.response';
-import { TicketHistoryQuery } from './ticket-history/ticket-history.query';
+import { TicketDetailQuery, TicketHistoryQuery } from './ticket-history/ticket-history.query';
 import { ReadYourWrites } from '../projection/read-your-writes';
 import { decodeCursor, encodeCursor } from './list-tickets/cursor';
 import { ListTicketsQuery } from './list-tickets/list-tickets.query';
@@ -90,9 +90,17 @@ export class TicketQueriesController {
   }
 
   @Get(':ticketId')
-  @ApiOperation({ summary: 'A ticket with its live SLA clock, folded from its events at request time' })
-  async detail(@Param() { ticketId }: TicketIdParams, @CurrentPrincipal() principal: Principal) {
-    return ticketDetailResponse(await this.queries.get(ticketId, principal));
+  @ApiOperation({
+    summary:
+      'A ticket with its live SLA clock, folded from its events at request time; with asOf, as it stood then',
+  })
+  async detail(
+    @Param() { ticketId }: TicketIdParams,
+    @Query() query: TicketDetailQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const asOf = query.asOf === undefined ? undefined : Date.parse(query.asOf);
+    return ticketDetailResponse(await this.queries.get(ticketId, principal, asOf));
   }
 
   @Get(':ticketId/history')

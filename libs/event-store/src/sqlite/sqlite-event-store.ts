@@ -16,6 +16,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { uuidV7 } from '../uuid-v7';
+import { eventHash } from '../event-chain';
 
 export interface SqliteEventStoreOptions {
   /** Database file; ':memory:' for tests that need no file. */
@@ -42,6 +43,7 @@ interface EventRow {
   data: string;
   metadata: string;
   recorded_at: string;
+  hash: string | null;
 }
 
 interface FollowControl {
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS events (
   data            TEXT    NOT NULL,
   metadata        TEXT    NOT NULL,
   recorded_at     TEXT    NOT NULL,
+  hash            TEXT,
   UNIQUE (stream_id, stream_revision)
 );
 `;
@@ -83,6 +86,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     streamRevision: row.stream_revision,
     globalPosition: BigInt(row.global_position),
     recordedAt: row.recorded_at,
+    hash: row.hash,
   };
 }
 
@@ -103,8 +107,8 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements: {
-    lastRevision: Database.Statement<[string], { rev: number | null }>;
-    insert: Database.Statement<[string, string, number, string, number, string, string, string]>;
+    last: Database.Statement<[string], { rev: number; hash: string | null }>;
+    insert: Database.Statement<[string, string, number, string, number, string, string, string, string]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
@@ -117,14 +121,21 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Stores created before tamper evidence get the column; their old events verify as "no hash".
+    const columns = (this.db.pragma('table_info(events)') as Array<{ name: string }>).map(
+      (column) => column.name,
+    );
+    if (!columns.includes('hash')) this.db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
     this.now = options.now ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
     this.statements = {
-      lastRevision: this.db.prepare('SELECT MAX(stream_revision) AS rev FROM events WHERE stream_id = ?'),
+      last: this.db.prepare(
+        'SELECT stream_revision AS rev, hash FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1',
+      ),
       insert: this.db.prepare(
-        `INSERT INTO events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, recorded_at, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       readStream: this.db.prepare(
         `SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
@@ -191,7 +202,8 @@ export class SqliteEventStore implements EventStore {
 
   private appendInTransaction(append: PendingAppend): AppendResult {
     const { streamId, events, expectedRevision } = append;
-    const current = this.statements.lastRevision.get(streamId)?.rev ?? null;
+    const last = this.statements.last.get(streamId);
+    const current = last?.rev ?? null;
     const matches =
       expectedRevision === 'any' ||
       (expectedRevision === 'no_stream' ? current === null : current === expectedRevision);
@@ -199,19 +211,32 @@ export class SqliteEventStore implements EventStore {
     const now = this.now();
     const recordedAt = now.toISOString();
     let revision = current ?? -1;
+    let previousHash = last?.hash ?? null;
     let position = 0n;
     for (const event of events) {
       revision += 1;
+      const dataJson = JSON.stringify(event.data);
+      const metadataJson = JSON.stringify(event.metadata);
+      const hash = eventHash(previousHash, {
+        streamId,
+        streamRevision: revision,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson,
+        metadataJson,
+      });
       const info = this.statements.insert.run(
         event.id ?? uuidV7(now.getTime()),
         streamId,
         revision,
         event.type,
         event.schemaVersion,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        dataJson,
+        metadataJson,
         recordedAt,
+        hash,
       );
+      previousHash = hash;
       position = BigInt(info.lastInsertRowid);
     }
     return { streamId, nextExpectedRevision: revision, lastGlobalPosition: position };

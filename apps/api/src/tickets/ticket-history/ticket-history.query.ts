@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class TicketHistoryQuery {
   /** First stream revision of the page (0 = the TicketLogged event). */
@@ -15,4 +15,12 @@ export class TicketHistoryQuery {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class TicketDetailQuery {
+  /** The instant to show the ticket at (with a zone: Z or +hh:mm); default now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must carry a time zone (Z or +hh:mm)' })
+  asOf?: string;
 }
