@@ -126,6 +126,36 @@ describe('the ticket lifecycle over HTTP', () => {
     await agent().get(`/tickets/${ticketId}?asOf=yesterday`).expect(400);
     await t.as(TOKENS.requesterGlobex).get(`/tickets/${ticketId}?asOf=2026-03-06T14:00:00Z`).expect(403);
 
+    const timeline = await ann().get(`/tickets/${ticketId}/timeline`).expect(200);
+    expect(timeline.body.entries.map((e: { description: string }) => e.description)).toEqual([
+      'Logged as incident (P2) for email: Mailbox does not open',
+      'Acknowledged and taken by agent-1',
+      'Waiting for the user: Which laptop?',
+      'The user responded: The Dell',
+      'Resolved (fixed): Rebuilt the profile',
+      'The customer confirmed the resolution: Works, thanks',
+    ]);
+    expect(timeline.body.entries[3]).toMatchObject({
+      actor: { id: 'req-ann', role: 'requester' },
+      statusAfter: 'in_progress',
+    });
+    expect(
+      timeline.body.statusPeriods.map(
+        (p: { status: string; wallMinutes: number; businessMinutes: number }) => [
+          p.status,
+          p.wallMinutes,
+          p.businessMinutes,
+        ],
+      ),
+    ).toEqual([
+      ['logged', 20, 20],
+      ['in_progress', 20, 20],
+      ['awaiting_user', 3 * 24 * 60 - 400, 80], // Fri 16:40 to Mon 10:00
+      ['in_progress', 90, 90],
+      ['resolved', 22 * 60, 360], // Mon 11:30 to Tue 09:30 (as confirmed)
+      ['closed', 0, 0], // closed at Tue 09:30, which is also the clock's now
+    ]);
+
     const page = await agent().get(`/tickets/${ticketId}/history?fromRevision=2&limit=2`).expect(200);
     expect(page.body.events.map((e: { streamRevision: number }) => e.streamRevision)).toEqual([2, 3]);
     expect(page.body.nextRevision).toBe(4);

@@ -9,6 +9,11 @@ import {
   canIssue,
   canReadTicket,
   decideTicket,
+  describeTicketEvent,
+  evolveTicket,
+  initialTicketState,
+  statusPeriodsOf,
+  TicketState,
   slaClockOf,
   ticketStateOf,
   userErrorChargeOf,
@@ -142,6 +147,27 @@ export class TicketQueries {
       streamRevision: last.streamRevision,
       globalPosition: last.globalPosition,
     };
+  }
+
+  /** The ticket's history in words (who, when, what) and the time spent in each status. */
+  async timeline(ticketId: string, principal: Principal) {
+    const { stored, events, ticket } = await this.loadReadable(ticketId, principal);
+    const agreement = await this.agreements.loadWithVersion(ticket.agreementId, ticket.agreementVersion);
+    const { terms } = agreementVersion(agreement, ticket.agreementVersion);
+    const now = Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
+    let state: TicketState = initialTicketState;
+    const entries = stored.map((event, index) => {
+      state = evolveTicket(state, events[index]);
+      return {
+        at: event.metadata.occurredAt,
+        actor: event.metadata.actor,
+        type: event.type,
+        description: describeTicketEvent(events[index]),
+        statusAfter: state.exists ? state.status : null,
+        streamRevision: event.streamRevision,
+      };
+    });
+    return { entries, statusPeriods: statusPeriodsOf(events, terms, now) };
   }
 
   async history(

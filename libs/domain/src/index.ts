@@ -12,3 +12,4 @@ export * from './sla/sla-clock';
 export * from './charges/user-error-charge';
 export * from './reports/sla-report';
 export * from './reports/charges-report';
+export * from './ticket/ticket-timeline';

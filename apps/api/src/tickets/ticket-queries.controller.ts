@@ -103,6 +103,12 @@ export class TicketQueriesController {
     return ticketDetailResponse(await this.queries.get(ticketId, principal, asOf));
   }
 
+  @Get(':ticketId/timeline')
+  @ApiOperation({ summary: 'The history in words (who, when, what) and the time spent in each status' })
+  async timeline(@Param() { ticketId }: TicketIdParams, @CurrentPrincipal() principal: Principal) {
+    return { ticketId, ...(await this.queries.timeline(ticketId, principal)) };
+  }
+
   @Get(':ticketId/history')
   @ApiOperation({ summary: 'Every event of the ticket in order, with who, when and why; paged by revision' })
   async history(
