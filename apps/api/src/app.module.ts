@@ -9,7 +9,7 @@ import {
 } from '@app/application';
 import { agreementVersion } from '@app/domain';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
-import { ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
+import { AuditReports, ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore, SqliteReadStore } from '@app/read-store';
 import {
   BeforeApplicationShutdown,
@@ -89,6 +89,8 @@ export class AppModule {
             new SqliteEventStore({
               path: join(config.dataDir, 'events.db'),
               synchronous: config.sqliteSynchronous,
+              // recordedAt comes from the application's clock, like every other time.
+              now: () => clock.now(),
             }),
         },
         {
@@ -105,6 +107,16 @@ export class AppModule {
         },
         StoresLifecycle,
         ReadYourWrites,
+        {
+          provide: AuditReports,
+          inject: [EVENT_STORE, AgreementRepository],
+          useFactory: (events: EventStore, agreements: AgreementRepository) =>
+            new AuditReports(
+              events,
+              async (agreementId, version) =>
+                agreementVersion(await agreements.loadWithVersion(agreementId, version), version).terms,
+            ),
+        },
         {
           provide: ReadQueries,
           inject: [READ_STORE, AgreementRepository],

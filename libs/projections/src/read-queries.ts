@@ -109,6 +109,14 @@ export class ReadQueries {
     return slaReportOf(facts, groupBy);
   }
 
+  /** The report facts of the tickets finally resolved in a month. */
+  resolvedFacts(customerId: string, month: string): Promise<TicketFactsDoc[]> {
+    return this.readStore.find<TicketFactsDoc>('ticket_facts', {
+      filter: { customerId, reportMonth: month },
+      sort: { field: 'id', direction: 'asc' },
+    });
+  }
+
   async chargesReport(customerId: string, month: string): Promise<ChargesReport> {
     const docs = await this.readStore.find<TicketDoc>('tickets', {
       filter: { customerId, chargeMonth: month },

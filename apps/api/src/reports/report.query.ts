@@ -1,9 +1,11 @@
 import { SLA_GROUP_KEYS, SlaGroupKey } from '@app/domain';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
 import { IsId } from '../common/dto-rules';
 
-export class ChargesReportQuery {
+const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
+
+class CustomerMonthQuery {
   @IsId() customer!: string;
 
   /** Calendar month in the agreement's time zone. */
@@ -15,8 +17,39 @@ export class ChargesReportQuery {
   after?: string;
 }
 
+/** For audits: the report recomputed from the events rather than read from the read models. */
+export class ChargesReportQuery extends CustomerMonthQuery {
+  /** The figures as known at this instant: only events recorded by then (an instant with a zone). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'asOf must carry a time zone (Z or +hh:mm)' })
+  asOf?: string;
+
+  /** What-if: every ticket measured by this version of its agreement instead of the one it is bound to. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) whatIfVersion?: number;
+}
+
 export class SlaReportQuery extends ChargesReportQuery {
   /** Comma-separated: service, priority, or both. */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
+  @IsIn(SLA_GROUP_KEYS, { each: true })
+  groupBy?: SlaGroupKey[];
+}
+
+export class ChargesDiffQuery extends CustomerMonthQuery {
+  /** "As reported": the figures known at this instant. */
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'from must carry a time zone (Z or +hh:mm)' })
+  from!: string;
+
+  /** "As corrected": the figures known at this instant. */
+  @IsISO8601({ strict: true })
+  @Matches(ZONED, { message: 'to must carry a time zone (Z or +hh:mm)' })
+  to!: string;
+}
+
+export class SlaDiffQuery extends ChargesDiffQuery {
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
   @IsIn(SLA_GROUP_KEYS, { each: true })

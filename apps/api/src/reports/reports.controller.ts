@@ -1,13 +1,13 @@
 import { ForbiddenError } from '@app/application';
 import { Principal, SlaFigures, canSeeCustomer } from '@app/domain';
-import { ReadQueries } from '@app/projections';
+import { AuditReports, ReadQueries } from '@app/projections';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { toCsv, wantsCsv } from '../http/csv';
 import { ReadYourWrites } from '../projection/read-your-writes';
-import { ChargesReportQuery, SlaReportQuery } from './report.query';
+import { ChargesDiffQuery, ChargesReportQuery, SlaDiffQuery, SlaReportQuery } from './report.query';
 
 const FIGURE_COLUMNS: Array<keyof SlaFigures> = [
   'resolved',
@@ -37,8 +37,19 @@ const FIGURE_COLUMNS: Array<keyof SlaFigures> = [
 export class ReportsController {
   constructor(
     private readonly readQueries: ReadQueries,
+    private readonly auditReports: AuditReports,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
+
+  /** asOf and whatIfVersion recompute from the events; otherwise the read models answer. */
+  private static audit(query: { asOf?: string; whatIfVersion?: number }) {
+    return query.asOf === undefined && query.whatIfVersion === undefined
+      ? null
+      : {
+          asOfMs: query.asOf === undefined ? undefined : Date.parse(query.asOf),
+          whatIfVersion: query.whatIfVersion,
+        };
+  }
 
   private checkScope(principal: Principal, customerId: string): void {
     if (!canSeeCustomer(principal, customerId)) {
@@ -60,7 +71,10 @@ export class ReportsController {
     this.checkScope(principal, query.customer);
     await this.readYourWrites.waitFor(query.after);
     const groupBy = [...new Set(query.groupBy ?? [])];
-    const report = await this.readQueries.slaReport(query.customer, query.month, groupBy);
+    const audit = ReportsController.audit(query);
+    const report = audit
+      ? await this.auditReports.slaReport(query.customer, query.month, groupBy, audit)
+      : await this.readQueries.slaReport(query.customer, query.month, groupBy);
     if (wantsCsv(accept)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
       response.setHeader(
@@ -87,7 +101,55 @@ export class ReportsController {
         ],
       );
     }
-    return { customerId: query.customer, month: query.month, groupBy, ...report };
+    return {
+      customerId: query.customer,
+      month: query.month,
+      groupBy,
+      asOf: query.asOf ?? null,
+      whatIfVersion: query.whatIfVersion ?? null,
+      ...report,
+    };
+  }
+
+  @Get('charges/diff')
+  @ApiOperation({
+    summary:
+      'Charges as known at `from` (e.g. as reported at month end) against as known at `to` (as corrected), each changed line with the events that changed it',
+  })
+  async chargesDiff(@Query() query: ChargesDiffQuery, @CurrentPrincipal() principal: Principal) {
+    this.checkScope(principal, query.customer);
+    const diff = await this.auditReports.chargesDiff(
+      query.customer,
+      query.month,
+      Date.parse(query.from),
+      Date.parse(query.to),
+    );
+    return { customerId: query.customer, month: query.month, from: query.from, to: query.to, ...diff };
+  }
+
+  @Get('sla/diff')
+  @ApiOperation({
+    summary:
+      'SLA figures as known at `from` against as known at `to`, each changed ticket with the events that changed it',
+  })
+  async slaDiff(@Query() query: SlaDiffQuery, @CurrentPrincipal() principal: Principal) {
+    this.checkScope(principal, query.customer);
+    const groupBy = [...new Set(query.groupBy ?? [])];
+    const diff = await this.auditReports.slaDiff(
+      query.customer,
+      query.month,
+      groupBy,
+      Date.parse(query.from),
+      Date.parse(query.to),
+    );
+    return {
+      customerId: query.customer,
+      month: query.month,
+      from: query.from,
+      to: query.to,
+      groupBy,
+      ...diff,
+    };
   }
 
   @Get('charges')
@@ -103,7 +165,10 @@ export class ReportsController {
   ) {
     this.checkScope(principal, query.customer);
     await this.readYourWrites.waitFor(query.after);
-    const report = await this.readQueries.chargesReport(query.customer, query.month);
+    const audit = ReportsController.audit(query);
+    const report = audit
+      ? await this.auditReports.chargesReport(query.customer, query.month, audit)
+      : await this.readQueries.chargesReport(query.customer, query.month);
     if (wantsCsv(accept)) {
       response.setHeader('Content-Type', 'text/csv; charset=utf-8');
       response.setHeader(
@@ -166,6 +231,12 @@ export class ReportsController {
         ],
       );
     }
-    return { customerId: query.customer, month: query.month, ...report };
+    return {
+      customerId: query.customer,
+      month: query.month,
+      asOf: query.asOf ?? null,
+      whatIfVersion: query.whatIfVersion ?? null,
+      ...report,
+    };
   }
 }
