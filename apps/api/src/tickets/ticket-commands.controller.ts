@@ -24,6 +24,9 @@ import { ResolveTicketDto } from './resolve-ticket/resolve-ticket.dto';
 import { RevokeUserErrorReclassificationDto } from './revoke-user-error-reclassification/revoke-user-error-reclassification.dto';
 import { ExecuteTicketCommand, LogTicketCommand } from './ticket-bus';
 import { WaiveChargeDto } from './waive-charge/waive-charge.dto';
+import { CorrectEffortDto } from './correct-effort/correct-effort.dto';
+import { CorrectUserErrorCategoryDto } from './correct-user-error-category/correct-user-error-category.dto';
+import { RevokeChargeWaiverDto } from './revoke-charge-waiver/revoke-charge-waiver.dto';
 
 class LoggedTicketResponse extends CommandResponse {
   ticketId!: string;
@@ -297,6 +300,54 @@ export class TicketCommandsController {
     return this.send(
       ticketId,
       { type: 'WaiveCharge', data: { reason: dto.reason, approverId: dto.approverId } },
+      c,
+      r,
+    );
+  }
+
+  @Post(':ticketId/revoke-charge-waiver')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Correction: withdraw a waiver, the charge applies again' })
+  revokeChargeWaiver(
+    @Param() { ticketId }: TicketIdParams,
+    @Body() dto: RevokeChargeWaiverDto,
+    @CommandContext() c: TicketCommandOptions,
+    @Res({ passthrough: true }) r: Response,
+  ) {
+    return this.send(ticketId, { type: 'RevokeChargeWaiver', data: { reason: dto.reason } }, c, r);
+  }
+
+  @Post(':ticketId/correct-effort')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Correction: set the total logged effort, with a reason (a new event, never an edit)',
+  })
+  correctEffort(
+    @Param() { ticketId }: TicketIdParams,
+    @Body() dto: CorrectEffortDto,
+    @CommandContext() c: TicketCommandOptions,
+    @Res({ passthrough: true }) r: Response,
+  ) {
+    return this.send(
+      ticketId,
+      { type: 'CorrectEffort', data: { totalMinutes: dto.totalMinutes, reason: dto.reason } },
+      c,
+      r,
+    );
+  }
+
+  @Post(':ticketId/correct-user-error-category')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Correction: change a user error's rate-card category, with a reason" })
+  correctUserErrorCategory(
+    @Param() { ticketId }: TicketIdParams,
+    @Body() dto: CorrectUserErrorCategoryDto,
+    @CommandContext() c: TicketCommandOptions,
+    @Res({ passthrough: true }) r: Response,
+  ) {
+    return this.send(
+      ticketId,
+      { type: 'CorrectUserErrorCategory', data: { category: dto.category, reason: dto.reason } },
       c,
       r,
     );

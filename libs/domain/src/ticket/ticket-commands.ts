@@ -33,6 +33,12 @@ export type RejectResolution = Command<'RejectResolution', { reason: string }>;
 export type AutoCloseTicket = Command<'AutoCloseTicket', Record<string, never>>;
 export type CloseUnresolved = Command<'CloseUnresolved', { problemReference: string; reason: string }>;
 export type WaiveCharge = Command<'WaiveCharge', { reason: string; approverId: string }>;
+export type RevokeChargeWaiver = Command<'RevokeChargeWaiver', { reason: string }>;
+export type CorrectEffort = Command<'CorrectEffort', { totalMinutes: number; reason: string }>;
+export type CorrectUserErrorCategory = Command<
+  'CorrectUserErrorCategory',
+  { category: string; reason: string }
+>;
 
 export type TicketCommand =
   | LogTicket
@@ -50,6 +56,9 @@ export type TicketCommand =
   | RejectResolution
   | AutoCloseTicket
   | CloseUnresolved
-  | WaiveCharge;
+  | WaiveCharge
+  | RevokeChargeWaiver
+  | CorrectEffort
+  | CorrectUserErrorCategory;
 
 export type TicketCommandType = TicketCommand['type'];

@@ -75,6 +75,18 @@ export type TicketClosedUnresolved = Event<
   { problemReference: string; reason: string }
 >;
 export type ChargeWaived = Event<'ChargeWaived', { reason: string; approverId: string }>;
+/** A correction: the waiver is withdrawn and the charge applies again. */
+export type ChargeWaiverRevoked = Event<'ChargeWaiverRevoked', { reason: string }>;
+/** A correction of logged effort: the total becomes `correctedTotalMinutes` (a new fact, never an edit). */
+export type EffortCorrected = Event<
+  'EffortCorrected',
+  { previousTotalMinutes: number; correctedTotalMinutes: number; reason: string }
+>;
+/** A correction of a user error's rate-card category. */
+export type UserErrorCategoryCorrected = Event<
+  'UserErrorCategoryCorrected',
+  { from: string; to: string; reason: string }
+>;
 
 export type TicketEvent =
   | TicketLogged
@@ -92,7 +104,10 @@ export type TicketEvent =
   | ResolutionRejected
   | TicketAutoClosed
   | TicketClosedUnresolved
-  | ChargeWaived;
+  | ChargeWaived
+  | ChargeWaiverRevoked
+  | EffortCorrected
+  | UserErrorCategoryCorrected;
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -114,6 +129,9 @@ export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
   'TicketAutoClosed',
   'TicketClosedUnresolved',
   'ChargeWaived',
+  'ChargeWaiverRevoked',
+  'EffortCorrected',
+  'UserErrorCategoryCorrected',
 ];
 
 /** A ticket event as it happened: business computations need to know when. */

@@ -36,6 +36,9 @@ const ROLES_BY_COMMAND: Readonly<Record<TicketCommandType, readonly Role[]>> = {
   AutoCloseTicket: ['system', 'admin'],
   CloseUnresolved: STAFF,
   WaiveCharge: STAFF,
+  RevokeChargeWaiver: STAFF,
+  CorrectEffort: STAFF,
+  CorrectUserErrorCategory: STAFF,
 };
 
 export function canSeeCustomer(principal: Principal, customerId: string): boolean {

@@ -40,6 +40,12 @@ export function describeTicketEvent(event: TicketEvent): string {
       return `Closed unresolved, tracked as ${event.data.problemReference}${event.data.reason ? `: ${event.data.reason}` : ''}`;
     case 'ChargeWaived':
       return `Charge waived, approved by ${event.data.approverId}: ${event.data.reason}`;
+    case 'ChargeWaiverRevoked':
+      return `Charge waiver withdrawn: ${event.data.reason}`;
+    case 'EffortCorrected':
+      return `Logged effort corrected from ${event.data.previousTotalMinutes} to ${event.data.correctedTotalMinutes} minutes: ${event.data.reason}`;
+    case 'UserErrorCategoryCorrected':
+      return `User-error category corrected from ${event.data.from} to ${event.data.to}: ${event.data.reason}`;
     default:
       return assertNever(event, 'ticket event');
   }

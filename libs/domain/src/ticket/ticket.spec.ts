@@ -275,4 +275,50 @@ describe('user errors', () => {
       });
     expect(ticketStateOf([logged, effort(20), effort(7)])).toMatchObject({ effortMinutes: 27 });
   });
+
+  it('corrects with new events: waivers withdrawn, effort and category corrected', () => {
+    const waived = at('2026-03-02T10:30:00+01:00', {
+      type: 'ChargeWaived',
+      schemaVersion: 1,
+      data: { reason: 'goodwill', approverId: 'mgr-1' },
+    });
+    given([logged, reclassified, waived])
+      .when({ type: 'RevokeChargeWaiver', data: { reason: 'approved in error' } })
+      .then([{ type: 'ChargeWaiverRevoked', schemaVersion: 1, data: { reason: 'approved in error' } }]);
+    given([logged, reclassified])
+      .when({ type: 'RevokeChargeWaiver', data: { reason: 'x' } })
+      .thenRefuses('charge_not_waived');
+    given([logged, reclassified])
+      .when({ type: 'CorrectEffort', data: { totalMinutes: 30, reason: 'typo' } })
+      .then([
+        {
+          type: 'EffortCorrected',
+          schemaVersion: 1,
+          data: { previousTotalMinutes: 0, correctedTotalMinutes: 30, reason: 'typo' },
+        },
+      ]);
+    given([logged, reclassified])
+      .when({
+        type: 'CorrectUserErrorCategory',
+        data: { category: 'data_correction', reason: 'wrong category' },
+      })
+      .then([
+        {
+          type: 'UserErrorCategoryCorrected',
+          schemaVersion: 1,
+          data: { from: 'password_reset', to: 'data_correction', reason: 'wrong category' },
+        },
+      ]);
+    given([logged])
+      .when({ type: 'CorrectUserErrorCategory', data: { category: 'data_correction', reason: 'x' } })
+      .thenRefuses('not_user_error');
+    const corrected = at('2026-03-02T10:40:00+01:00', {
+      type: 'UserErrorCategoryCorrected',
+      schemaVersion: 1,
+      data: { from: 'password_reset', to: 'data_correction', reason: 'x' },
+    });
+    expect(ticketStateOf([logged, reclassified, corrected])).toMatchObject({
+      userError: { category: 'data_correction', reason: 'forgot password' },
+    });
+  });
 });

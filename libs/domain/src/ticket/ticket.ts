@@ -132,6 +132,14 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
       return { ...ticket, status: 'closed', closure: 'closed_unresolved', closedAt: event.occurredAt };
     case 'ChargeWaived':
       return { ...ticket, chargeWaiver: { reason: event.data.reason, approverId: event.data.approverId } };
+    case 'ChargeWaiverRevoked':
+      return { ...ticket, chargeWaiver: null };
+    case 'EffortCorrected':
+      return { ...ticket, effortMinutes: event.data.correctedTotalMinutes };
+    case 'UserErrorCategoryCorrected':
+      return ticket.userError
+        ? { ...ticket, userError: { ...ticket.userError, category: event.data.to } }
+        : ticket;
     default:
       return assertNever(event, 'ticket event');
   }
@@ -298,6 +306,41 @@ export function decideTicket(
       if (state.kind !== 'user_error') refuse('not_user_error', 'only a user error has a charge to waive');
       if (state.chargeWaiver) refuse('charge_already_waived', 'the charge is already waived');
       return one({ type: 'ChargeWaived', schemaVersion: 1, data: { ...command.data } });
+    case 'RevokeChargeWaiver':
+      if (!state.chargeWaiver) refuse('charge_not_waived', 'the charge is not waived');
+      return one({ type: 'ChargeWaiverRevoked', schemaVersion: 1, data: { ...command.data } });
+    case 'CorrectEffort':
+      if (command.data.totalMinutes === state.effortMinutes) {
+        refuse('effort_unchanged', `the logged effort is already ${state.effortMinutes} minutes`);
+      }
+      return one({
+        type: 'EffortCorrected',
+        schemaVersion: 1,
+        data: {
+          previousTotalMinutes: state.effortMinutes,
+          correctedTotalMinutes: command.data.totalMinutes,
+          reason: command.data.reason,
+        },
+      });
+    case 'CorrectUserErrorCategory': {
+      if (state.kind !== 'user_error' || !state.userError)
+        refuse('not_user_error', 'the ticket is not classified as a user error');
+      if (state.userError.category === command.data.category) {
+        refuse('category_unchanged', `the category is already ${command.data.category}`);
+      }
+      const rateCard = termsOf(state, context).rateCard;
+      if (!(command.data.category in rateCard.categories)) {
+        refuse(
+          'unknown_rate_card_category',
+          `"${command.data.category}" is not in the rate card of agreement version ${state.agreementVersion}`,
+        );
+      }
+      return one({
+        type: 'UserErrorCategoryCorrected',
+        schemaVersion: 1,
+        data: { from: state.userError.category, to: command.data.category, reason: command.data.reason },
+      });
+    }
     default:
       return assertNever(command, 'ticket command');
   }
