@@ -5,3 +5,4 @@ export * from './service-desk-projection';
 export * from './read-queries';
 export * from './recompute';
 export * from './audit-reports';
+export * from './report-csv';

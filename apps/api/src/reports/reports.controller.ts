@@ -1,31 +1,14 @@
 import { ForbiddenError } from '@app/application';
-import { Principal, SlaFigures, canSeeCustomer } from '@app/domain';
+import { Principal, canSeeCustomer } from '@app/domain';
 import { AuditReports, ReadQueries } from '@app/projections';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
-import { toCsv, wantsCsv } from '../http/csv';
+import { wantsCsv } from '../http/csv';
+import { chargesReportCsv, slaReportCsv } from '@app/projections';
 import { ReadYourWrites } from '../projection/read-your-writes';
 import { ChargesDiffQuery, ChargesReportQuery, SlaDiffQuery, SlaReportQuery } from './report.query';
-
-const FIGURE_COLUMNS: Array<keyof SlaFigures> = [
-  'resolved',
-  'withinTarget',
-  'breached',
-  'compliancePercent',
-  'meanResolutionMinutes',
-  'p90ResolutionMinutes',
-  'pausedMinutes',
-  'reopened',
-  'reopenRatePercent',
-  'firstTimeRightPercent',
-  'confirmed',
-  'autoClosed',
-  'closedUnresolved',
-  'awaitingConfirmation',
-  'missedCustomerUpdates',
-];
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -81,25 +64,7 @@ export class ReportsController {
         'Content-Disposition',
         `attachment; filename="sla-${query.customer}-${query.month}.csv"`,
       );
-      const row = (scope: string, service: string, priority: string, figures: SlaFigures) => [
-        query.customer,
-        query.month,
-        scope,
-        service,
-        priority,
-        ...FIGURE_COLUMNS.map((column) => figures[column]),
-      ];
-      return toCsv(
-        ['customer', 'month', 'scope', 'service', 'priority', ...FIGURE_COLUMNS],
-        [
-          row('incidents', '', '', report.incidents),
-          ...report.groups.map((group) =>
-            row('incidents', group.service ?? '', group.priority ?? '', group.figures),
-          ),
-          row('service_requests', '', '', report.serviceRequests),
-          row('user_errors', '', '', report.userErrors),
-        ],
-      );
+      return slaReportCsv(query.customer, query.month, report);
     }
     return {
       customerId: query.customer,
@@ -175,61 +140,7 @@ export class ReportsController {
         'Content-Disposition',
         `attachment; filename="charges-${query.customer}-${query.month}.csv"`,
       );
-      return toCsv(
-        [
-          'ticketId',
-          'closedAt',
-          'service',
-          'summary',
-          'category',
-          'pricing',
-          'unitPriceMinor',
-          'loggedEffortMinutes',
-          'billedMinutes',
-          'currency',
-          'amountMinor',
-          'waived',
-          'waiverReason',
-          'waiverApproverId',
-          'chargedMinor',
-        ],
-        [
-          ...report.lines.map((line) => [
-            line.ticketId,
-            line.closedAt,
-            line.service,
-            line.summary,
-            line.category,
-            line.pricing,
-            line.unitPriceMinor,
-            line.loggedEffortMinutes,
-            line.billedMinutes,
-            line.currency,
-            line.amountMinor,
-            line.waived,
-            line.waiver?.reason ?? '',
-            line.waiver?.approverId ?? '',
-            line.chargedMinor,
-          ]),
-          ...report.totals.map((total) => [
-            `TOTAL ${total.currency}`,
-            '',
-            '',
-            `${total.lines} lines`,
-            '',
-            '',
-            '',
-            '',
-            '',
-            total.currency,
-            total.amountMinor,
-            '',
-            `waived ${total.waivedMinor}`,
-            '',
-            total.chargedMinor,
-          ]),
-        ],
-      );
+      return chargesReportCsv(report);
     }
     return {
       customerId: query.customer,
