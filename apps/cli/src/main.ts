@@ -3,6 +3,8 @@ import { benchAppend } from './bench/bench-append';
 import { runBenchServer } from './bench/bench-server';
 import { benchProjections } from './bench/bench-projections';
 import { rebuild } from './commands/rebuild';
+import { exportCommand } from './commands/export';
+import { replay } from './commands/replay';
 import { verify } from './commands/verify';
 import { verifyFigures } from './commands/verify-figures';
 
@@ -11,6 +13,12 @@ const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   rebuild [--data-dir DIR]
       drop the read models and replay every event (stop the API first)
+  replay <ticketId> [--data-dir DIR]
+      a ticket's history in words with who and when, and the time spent in each status
+  export events [--out FILE]
+      the event log as NDJSON (every field; positions as strings)
+  export sla|charges --customer ID --month YYYY-MM [--as-of INSTANT] [--out FILE]
+      a report as CSV, from the read models or recomputed from the events as known at an instant
   verify [--data-dir DIR]
       walk every stream's hash chain; exit 1 naming the first broken link
   verify-figures [--data-dir DIR]
@@ -30,6 +38,10 @@ async function main(argv: readonly string[]): Promise<void> {
       return rebuild(args);
     case 'verify':
       return verify(args);
+    case 'replay':
+      return replay(args);
+    case 'export':
+      return exportCommand(args);
     case 'verify-figures':
       return verifyFigures(args);
     case 'bench-projections':
