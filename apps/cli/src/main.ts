@@ -5,6 +5,7 @@ import { benchProjections } from './bench/bench-projections';
 import { rebuild } from './commands/rebuild';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
+import { importCommands } from './commands/import-commands';
 import { verify } from './commands/verify';
 import { verifyFigures } from './commands/verify-figures';
 
@@ -19,6 +20,8 @@ commands:
       the event log as NDJSON (every field; positions as strings)
   export sla|charges --customer ID --month YYYY-MM [--as-of INSTANT] [--out FILE]
       a report as CSV, from the read models or recomputed from the events as known at an instant
+  import <commands.ndjson> [--rejects FILE] [--data-dir DIR]
+      historical commands, one JSON per line, through the same validation and deciders as the API
   verify [--data-dir DIR]
       walk every stream's hash chain; exit 1 naming the first broken link
   verify-figures [--data-dir DIR]
@@ -42,6 +45,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return replay(args);
     case 'export':
       return exportCommand(args);
+    case 'import':
+      return importCommands(args);
     case 'verify-figures':
       return verifyFigures(args);
     case 'bench-projections':

@@ -5,7 +5,7 @@ export interface FieldProblem {
   problems: string[];
 }
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];

@@ -1,5 +1,4 @@
 import { TicketCommandOptions } from '@app/application';
-import { TicketCommand } from '@app/domain';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -23,6 +22,7 @@ import { RequestUserInfoDto } from './request-user-info/request-user-info.dto';
 import { ResolveTicketDto } from './resolve-ticket/resolve-ticket.dto';
 import { RevokeUserErrorReclassificationDto } from './revoke-user-error-reclassification/revoke-user-error-reclassification.dto';
 import { ExecuteTicketCommand, LogTicketCommand } from './ticket-bus';
+import { ActionCommand, actionCommand } from './ticket-actions';
 import { WaiveChargeDto } from './waive-charge/waive-charge.dto';
 import { CorrectEffortDto } from './correct-effort/correct-effort.dto';
 import { CorrectUserErrorCategoryDto } from './correct-user-error-category/correct-user-error-category.dto';
@@ -31,8 +31,6 @@ import { RevokeChargeWaiverDto } from './revoke-charge-waiver/revoke-charge-waiv
 class LoggedTicketResponse extends CommandResponse {
   ticketId!: string;
 }
-
-type ActionCommand = Exclude<TicketCommand, { type: 'LogTicket' }>;
 
 /** The ticket lifecycle over HTTP: one route per command, each mapping its DTO to a domain command. */
 @ApiTags('ticket commands')
@@ -87,12 +85,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'AcknowledgeTicket', data: { assigneeId: dto.assigneeId ?? null } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('AcknowledgeTicket', dto), c, r);
   }
 
   @Post(':ticketId/assign')
@@ -104,7 +97,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'AssignTicket', data: { assigneeId: dto.assigneeId } }, c, r);
+    return this.send(ticketId, actionCommand('AssignTicket', dto), c, r);
   }
 
   @Post(':ticketId/change-priority')
@@ -116,12 +109,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'ChangePriority', data: { priority: dto.priority, reason: dto.reason } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('ChangePriority', dto), c, r);
   }
 
   @Post(':ticketId/record-customer-update')
@@ -133,12 +121,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'RecordCustomerUpdate', data: { channel: dto.channel, message: dto.message } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('RecordCustomerUpdate', dto), c, r);
   }
 
   @Post(':ticketId/request-user-info')
@@ -150,7 +133,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'RequestUserInfo', data: { question: dto.question } }, c, r);
+    return this.send(ticketId, actionCommand('RequestUserInfo', dto), c, r);
   }
 
   @Post(':ticketId/record-user-response')
@@ -162,7 +145,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'RecordUserResponse', data: { response: dto.response } }, c, r);
+    return this.send(ticketId, actionCommand('RecordUserResponse', dto), c, r);
   }
 
   @Post(':ticketId/reclassify-as-user-error')
@@ -174,12 +157,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'ReclassifyAsUserError', data: { category: dto.category, reason: dto.reason } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('ReclassifyAsUserError', dto), c, r);
   }
 
   @Post(':ticketId/revoke-user-error-reclassification')
@@ -191,12 +169,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'RevokeUserErrorReclassification', data: { reason: dto.reason } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('RevokeUserErrorReclassification', dto), c, r);
   }
 
   @Post(':ticketId/log-effort')
@@ -208,12 +181,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'LogEffort', data: { minutes: dto.minutes, note: dto.note ?? '' } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('LogEffort', dto), c, r);
   }
 
   @Post(':ticketId/resolve')
@@ -225,12 +193,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'ResolveTicket', data: { resolutionCode: dto.resolutionCode, notes: dto.notes ?? '' } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('ResolveTicket', dto), c, r);
   }
 
   @Post(':ticketId/confirm')
@@ -242,7 +205,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'ConfirmResolution', data: { comment: dto.comment ?? '' } }, c, r);
+    return this.send(ticketId, actionCommand('ConfirmResolution', dto), c, r);
   }
 
   @Post(':ticketId/reject-resolution')
@@ -254,7 +217,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'RejectResolution', data: { reason: dto.reason } }, c, r);
+    return this.send(ticketId, actionCommand('RejectResolution', dto), c, r);
   }
 
   @Post(':ticketId/auto-close')
@@ -268,7 +231,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'AutoCloseTicket', data: {} }, c, r);
+    return this.send(ticketId, actionCommand('AutoCloseTicket', _dto), c, r);
   }
 
   @Post(':ticketId/close-unresolved')
@@ -280,12 +243,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'CloseUnresolved', data: { problemReference: dto.problemReference, reason: dto.reason ?? '' } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('CloseUnresolved', dto), c, r);
   }
 
   @Post(':ticketId/waive-charge')
@@ -297,12 +255,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'WaiveCharge', data: { reason: dto.reason, approverId: dto.approverId } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('WaiveCharge', dto), c, r);
   }
 
   @Post(':ticketId/revoke-charge-waiver')
@@ -314,7 +267,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(ticketId, { type: 'RevokeChargeWaiver', data: { reason: dto.reason } }, c, r);
+    return this.send(ticketId, actionCommand('RevokeChargeWaiver', dto), c, r);
   }
 
   @Post(':ticketId/correct-effort')
@@ -328,12 +281,7 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'CorrectEffort', data: { totalMinutes: dto.totalMinutes, reason: dto.reason } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('CorrectEffort', dto), c, r);
   }
 
   @Post(':ticketId/correct-user-error-category')
@@ -345,11 +293,6 @@ export class TicketCommandsController {
     @CommandContext() c: TicketCommandOptions,
     @Res({ passthrough: true }) r: Response,
   ) {
-    return this.send(
-      ticketId,
-      { type: 'CorrectUserErrorCategory', data: { category: dto.category, reason: dto.reason } },
-      c,
-      r,
-    );
+    return this.send(ticketId, actionCommand('CorrectUserErrorCategory', dto), c, r);
   }
 }
