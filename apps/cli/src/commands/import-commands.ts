@@ -10,7 +10,7 @@ import { DomainError, Principal, ROLES, Role } from '@app/domain';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { createReadStream, writeFileSync } from 'node:fs';
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CreateAgreementDto } from '../../../api/src/agreements/create-agreement/create-agreement.dto';
 import { PublishAgreementVersionDto } from '../../../api/src/agreements/publish-agreement-version/publish-agreement-version.dto';
@@ -19,6 +19,7 @@ import { flatten } from '../../../api/src/http/validation';
 import { LogTicketDto } from '../../../api/src/tickets/log-ticket/log-ticket.dto';
 import { TICKET_ACTIONS, actionCommand } from '../../../api/src/tickets/ticket-actions';
 import { ParsedArgs, UsageError } from '../cli-args';
+import { Progress } from '../progress';
 import { openEmbeddedStores } from '../stores';
 
 /** One historical command per line. */
@@ -108,8 +109,13 @@ export async function importCommands(args: ParsedArgs): Promise<void> {
   const rejects: Array<{ line: number; code: string; reason: string }> = [];
   try {
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    const size = statSync(file).size;
+    const progress = new Progress('import', 'bytes');
+    let consumed = 0;
     for await (const text of lines) {
       counts.lines++;
+      consumed += Buffer.byteLength(text) + 1;
+      if (counts.lines % 200 === 0) progress.update(Math.min(consumed, size), size);
       if (text.trim() === '') continue;
       try {
         const line = envelope(text);
@@ -174,6 +180,8 @@ export async function importCommands(args: ParsedArgs): Promise<void> {
         rejectedByCode.set(code, (rejectedByCode.get(code) ?? 0) + 1);
       }
     }
+    progress.update(size, size);
+    progress.done();
   } finally {
     await events.close();
   }
