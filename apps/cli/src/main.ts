@@ -6,12 +6,15 @@ import { rebuild } from './commands/rebuild';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
 import { importCommands } from './commands/import-commands';
+import { mintToken } from './commands/mint-token';
 import { verify } from './commands/verify';
 import { verifyFigures } from './commands/verify-figures';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
+  mint-token --sub ID --role ROLE [--customers a,b|*] [--hours 8]
+      a bearer JWT signed with JWT_SECRET (or the documented development key)
   rebuild [--data-dir DIR]
       drop the read models and replay every event (stop the API first)
   replay <ticketId> [--data-dir DIR]
@@ -47,6 +50,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return exportCommand(args);
     case 'import':
       return importCommands(args);
+    case 'mint-token':
+      return mintToken(args);
     case 'verify-figures':
       return verifyFigures(args);
     case 'bench-projections':

@@ -11,6 +11,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { API_CONFIG, ApiConfig } from '../config/api-config';
+import { CLOCK, Clock } from '@app/application';
+import { InvalidTokenError, verifyJwt } from './jwt';
 
 const IS_PUBLIC = 'isPublic';
 /** A route anyone may call (health, API docs). */
@@ -28,11 +30,25 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(API_CONFIG) config: ApiConfig,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.principalsByDigest = new Map(
       [...config.principals].map(([token, principal]) => [digest(token), principal]),
     );
+  }
+
+  /** A signed JWT (three dot-separated parts), else a token configured in PRINCIPALS_FILE. */
+  private principalOf(token: string): Principal | undefined {
+    if (token.split('.').length === 3) {
+      try {
+        return verifyJwt(token, this.config.jwtSecret, this.clock.now().getTime());
+      } catch (error) {
+        if (error instanceof InvalidTokenError) return undefined;
+        throw error;
+      }
+    }
+    return this.principalsByDigest.get(digest(token));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -43,7 +59,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
     if (!match)
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'a bearer token is required' });
-    const principal = this.principalsByDigest.get(digest(match[1]));
+    const principal = this.principalOf(match[1]);
     if (!principal)
       throw new UnauthorizedException({ code: 'unauthenticated', message: 'the bearer token is not valid' });
     request.principal = principal;

@@ -10,7 +10,12 @@ export interface ApiConfig {
   /** Bearer token -> principal. */
   readonly principals: ReadonlyMap<string, Principal>;
   readonly principalsSource: string;
+  /** Key that signs and verifies bearer JWTs (HS256). */
+  readonly jwtSecret: string;
 }
+
+/** The documented development key: public, refused under NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production';
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
@@ -64,6 +69,12 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (env.NODE_ENV === 'production' && !env.PRINCIPALS_FILE) {
     throw new ConfigError('NODE_ENV=production needs PRINCIPALS_FILE: the development tokens are public');
   }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    throw new ConfigError('NODE_ENV=production needs JWT_SECRET: the development key is public');
+  }
+  if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
   const principalsSource = env.PRINCIPALS_FILE ? resolve(env.PRINCIPALS_FILE) : devPrincipalsFile();
   return {
     port,
@@ -71,5 +82,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     sqliteSynchronous: synchronous,
     principals: parsePrincipals(principalsSource),
     principalsSource,
+    jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
   };
 }
