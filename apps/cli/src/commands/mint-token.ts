@@ -1,3 +1,4 @@
+import { systemClock } from '@app/application';
 import { ROLES, Role } from '@app/domain';
 import { signJwt } from '../../../api/src/auth/jwt';
 import { DEV_JWT_SECRET } from '../../../api/src/config/api-config';
@@ -20,7 +21,7 @@ export async function mintToken(args: ParsedArgs): Promise<void> {
   const secret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
   if (!process.env.JWT_SECRET)
     console.error('note: signed with the public development key (set JWT_SECRET for real tokens)');
-  const nowSeconds = Math.floor(Date.now() / 1000);
+  const nowSeconds = Math.floor(systemClock.now().getTime() / 1000);
   console.log(
     signJwt(
       {
