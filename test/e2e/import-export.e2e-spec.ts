@@ -59,6 +59,7 @@ describe('import, export, rebuild and verify-figures from the command line', () 
     output = [];
     jest.spyOn(console, 'log').mockImplementation((text: string) => void output.push(text));
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => {
     jest.restoreAllMocks();

@@ -36,6 +36,7 @@ describe('verify-figures', () => {
     output = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => void output.push(line));
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => {
     jest.restoreAllMocks();
