@@ -172,4 +172,57 @@ describe('crash safety under SIGKILL', () => {
       await readStore.close();
     }
   }, 180_000);
+
+  it('on SIGTERM finishes the requests in flight, commits their events and stores the projection checkpoint', async () => {
+    await start();
+    const agreementId = (
+      (await (
+        await post('/agreements', { customerId: 'acme', name: 'A2', services: ['email'] }, 'dev-admin-token')
+      ).json()) as { agreementId: string }
+    ).agreementId;
+    await post(
+      `/agreements/${agreementId}/versions`,
+      { effectiveFrom: '2020-01-01T00:00:00Z', terms: acmeTerms },
+      'dev-admin-token',
+    );
+    const process_ = child as ChildProcess;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      process_.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const requests = Array.from({ length: 40 }, (_, n) =>
+      post('/tickets', ticketBody(agreementId), 'dev-agent-token', `term-${n}`).then(
+        async (response) => ({
+          status: response.status,
+          body: (await response.json()) as { ticketId?: string },
+        }),
+        () => null, // refused after the server stopped listening: never received, never acknowledged
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    process_.kill('SIGTERM');
+    const answers = await Promise.all(requests);
+    const exit = await exited;
+    child = null;
+    expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+    const answered = answers.filter((answer) => answer !== null);
+    expect(answered.length).toBeGreaterThan(0);
+    answered.forEach((answer) => expect(answer?.status).toBe(201));
+
+    const events = new SqliteEventStore({ path: join(dataDir, 'events.db') });
+    const readStore = new SqliteReadStore({ path: join(dataDir, 'read.db') });
+    try {
+      const all = await events.readAll({ maxCount: 1_000_000 });
+      const loggedStreams = new Set(
+        all.filter((event) => event.type === 'TicketLogged').map((event) => event.streamId),
+      );
+      for (const answer of answered) expect(loggedStreams.has(`ticket-${answer?.body.ticketId}`)).toBe(true);
+      // The projection finished its batch and stored its checkpoint before the stores closed.
+      expect((await readStore.checkpoint(serviceDeskProjection.name))?.position).toBe(
+        await events.headPosition(),
+      );
+    } finally {
+      await events.close();
+      await readStore.close();
+    }
+  }, 60_000);
 });

@@ -181,6 +181,14 @@ describe('the ticket lifecycle over HTTP', () => {
     await agent().post('/tickets/abc/log-effort', { minutes: 0 }).expect(400);
     await agent().get('/tickets/abc/history?limit=5000').expect(400);
     await agent().post('/tickets', 'not json').set('Content-Type', 'application/json').expect(400);
+    const huge = await agent()
+      .post('/tickets', { ...ticketBody(agreementId), description: 'x'.repeat(70_000) })
+      .expect(413);
+    expect(huge.body).toMatchObject({
+      statusCode: 413,
+      code: expect.any(String),
+      message: expect.any(String),
+    });
     expect(await headPosition()).toBe(before);
   });
 

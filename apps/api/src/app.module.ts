@@ -12,7 +12,6 @@ import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
 import { AuditReports, ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore, SqliteReadStore } from '@app/read-store';
 import {
-  BeforeApplicationShutdown,
   DynamicModule,
   Inject,
   Injectable,
@@ -36,11 +35,12 @@ import { TicketCommandsController } from './tickets/ticket-commands.controller';
 import { TicketQueriesController } from './tickets/ticket-queries.controller';
 
 /**
- * Starts the projection inside the API (the embedded default) once the app is up; on shutdown it finishes
- * the batch in hand (committing its checkpoint), then the stores close after the last request.
+ * Starts the projection inside the API (the embedded default) once the app is up. On shutdown Nest first
+ * stops taking requests and lets those in flight finish; then the projection applies what they appended
+ * (bounded wait), commits its checkpoint with its last batch, and the stores close.
  */
 @Injectable()
-class StoresLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class StoresLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -51,11 +51,9 @@ class StoresLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     await this.runner.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-  }
-
   async onApplicationShutdown(): Promise<void> {
+    await this.runner.waitFor(await this.events.headPosition(), 5000);
+    await this.runner.stop();
     await this.events.close();
     await this.readStore.close();
   }

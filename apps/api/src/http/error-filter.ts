@@ -76,6 +76,19 @@ export function errorBodyOf(exception: unknown): ErrorBody {
       projectionStatus: exception.projectionStatus,
     });
   }
+  // Errors of the body parser (too large, bad JSON, bad encoding) are client errors that say so themselves.
+  const clientError = exception as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown };
+  if (
+    typeof clientError === 'object' &&
+    clientError !== null &&
+    clientError.expose === true &&
+    typeof clientError.status === 'number' &&
+    clientError.status >= 400 &&
+    clientError.status < 500
+  ) {
+    const code = typeof clientError.type === 'string' ? clientError.type.replace(/\W+/g, '_') : 'bad_request';
+    return body(clientError.status, code, String(clientError.message));
+  }
   if (exception instanceof UnreadableEventError) {
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'unreadable_event', exception.message);
   }
