@@ -2,6 +2,7 @@ import { UsageError, parseArgs } from './cli-args';
 import { benchAppend } from './bench/bench-append';
 import { runBenchServer } from './bench/bench-server';
 import { benchProjections } from './bench/bench-projections';
+import { benchEmmett } from './bench/bench-emmett';
 import { rebuild } from './commands/rebuild';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
@@ -31,6 +32,8 @@ commands:
       recompute every read-model document from the events and diff; exit 1 on drift
   bench-projections [--tickets 150000] [--customers 5] [--samples 200]
       generate a history, rebuild it (events/s, peak RSS), and measure query latencies
+  bench-emmett [--seconds 5] [--rounds 2]
+      appends against the Emmett SQLite event store on the same workload, side by side
   bench-append [--store-seconds 3] [--http-seconds 10] [--rounds 2]
       embedded append throughput, and the HTTP command path against a no-op Nest endpoint
 `;
@@ -54,6 +57,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return mintToken(args);
     case 'verify-figures':
       return verifyFigures(args);
+    case 'bench-emmett':
+      return benchEmmett(args);
     case 'bench-projections':
       return benchProjections(args);
     case 'bench-server':
