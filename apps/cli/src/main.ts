@@ -3,6 +3,7 @@ import { benchAppend } from './bench/bench-append';
 import { runBenchServer } from './bench/bench-server';
 import { benchProjections } from './bench/bench-projections';
 import { benchEmmett } from './bench/bench-emmett';
+import { benchLoad } from './bench/bench-load';
 import { rebuild } from './commands/rebuild';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
@@ -34,6 +35,8 @@ commands:
       generate a history, rebuild it (events/s, peak RSS), and measure query latencies
   bench-emmett [--seconds 5] [--rounds 2]
       appends against the Emmett SQLite event store on the same workload, side by side
+  bench-load [--seconds 60]
+      a bounded load test (127.0.0.1 only): a mix of commands and queries, p99, answers, memory over the run
   bench-append [--store-seconds 3] [--http-seconds 10] [--rounds 2]
       embedded append throughput, and the HTTP command path against a no-op Nest endpoint
 `;
@@ -57,6 +60,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return mintToken(args);
     case 'verify-figures':
       return verifyFigures(args);
+    case 'bench-load':
+      return benchLoad(args);
     case 'bench-emmett':
       return benchEmmett(args);
     case 'bench-projections':
