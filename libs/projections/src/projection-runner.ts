@@ -51,13 +51,17 @@ export class ProjectionRunner {
    * this runner is the only writer of its projection's documents; filled only after a commit.
    */
   private readonly recent = new Map<string, ProjectedDocument | null>();
-  private static readonly RECENT_LIMIT = 20_000;
 
   constructor(
     private readonly events: EventStore,
     private readonly readStore: ReadStore,
     private readonly projection: Projection,
-    private readonly options: { readonly batchSize?: number; readonly logger?: RunnerLogger } = {},
+    private readonly options: {
+      readonly batchSize?: number;
+      readonly logger?: RunnerLogger;
+      /** How many recently written documents to keep in memory (a rebuild keeps more). */
+      readonly recentDocuments?: number;
+    } = {},
   ) {}
 
   get state(): RunnerState {
@@ -233,7 +237,7 @@ export class ProjectionRunner {
       this.recent.set(key, write.doc as ProjectedDocument | null);
     }
     for (const key of this.recent.keys()) {
-      if (this.recent.size <= ProjectionRunner.RECENT_LIMIT) break;
+      if (this.recent.size <= (this.options.recentDocuments ?? 2000)) break;
       this.recent.delete(key);
     }
     for (const model of this.projection.readModels) {

@@ -24,6 +24,7 @@ export async function rebuildProjection(
   const runner = new ProjectionRunner(events, readStore, projection, {
     batchSize: options.batchSize ?? 5000,
     logger: options.logger,
+    recentDocuments: 20_000,
   });
   // The tables were dropped with their indexes: load first, then build the indexes in one pass each.
   await runner.runToHead(options.onProgress, { indexAtEnd: true });
