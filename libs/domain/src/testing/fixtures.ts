@@ -7,6 +7,7 @@ import {
 } from '../agreement/agreement';
 import { AgreementTerms } from '../agreement/agreement-terms';
 import { BusinessCalendar } from '../calendar/business-calendar';
+import { TicketCommand } from '../ticket/ticket-commands';
 import { TicketEvent, TimedTicketEvent, Requester } from '../ticket/ticket-events';
 
 export const officeHours = [{ from: '09:00', to: '17:00' }];
@@ -101,4 +102,10 @@ export function loggedEvent(overrides: Partial<Extract<TicketEvent, { type: 'Tic
 /** Stamp events with times: `at('2026-03-02T09:00:00+01:00', event)`. */
 export function at(instant: string, event: TicketEvent): TimedTicketEvent {
   return { ...event, occurredAt: new Date(instant).toISOString() };
+}
+
+/** The command that logs the ticket of `loggedEvent()`. */
+export function logTicketCommand(): TicketCommand {
+  const { agreementVersion: _version, ...data } = loggedEvent().data;
+  return { type: 'LogTicket', data };
 }

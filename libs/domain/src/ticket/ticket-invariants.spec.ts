@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { userErrorChargeOf } from '../charges/user-error-charge';
 import { DomainError } from '../shared/domain-error';
 import { slaClockOf } from '../sla/sla-clock';
-import { acmeAgreement, requester, standardTerms } from '../testing/fixtures';
+import { acmeAgreement, standardTerms, logTicketCommand } from '../testing/fixtures';
 import { TicketCommand } from './ticket-commands';
 import { TimedTicketEvent } from './ticket-events';
 import {
@@ -43,21 +43,7 @@ const command: fc.Arbitrary<TicketCommand> = fc.oneof(
     .map<TicketCommand>((totalMinutes) => ({ type: 'CorrectEffort', data: { totalMinutes, reason: 'r' } })),
 );
 
-const logTicket: TicketCommand = {
-  type: 'LogTicket',
-  data: {
-    ticketId: 't-1',
-    kind: 'incident',
-    customerId: 'acme',
-    service: 'email',
-    priority: 'P2',
-    channel: 'portal',
-    requester,
-    summary: 's',
-    description: '',
-    agreementId: 'agr-acme',
-  },
-};
+const logTicket: TicketCommand = logTicketCommand();
 
 describe('invariants over random command sequences', () => {
   it('keep one status, a clock that never runs backwards or counts pauses, and charges only for user errors', () => {

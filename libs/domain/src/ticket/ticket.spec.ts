@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error';
-import { acmeAgreement, at, loggedEvent, requester } from '../testing/fixtures';
+import { acmeAgreement, at, loggedEvent, logTicketCommand } from '../testing/fixtures';
 import { TicketCommand } from './ticket-commands';
 import { TicketEvent, TimedTicketEvent } from './ticket-events';
 import { decideTicket, ticketStateOf } from './ticket';
@@ -47,21 +47,7 @@ const reclassified = at('2026-03-02T10:00:00+01:00', {
   data: { category: 'password_reset', reason: 'forgot password', previousKind: 'incident' },
 });
 
-const logCommand: TicketCommand = {
-  type: 'LogTicket',
-  data: {
-    ticketId: 't-1',
-    kind: 'incident',
-    customerId: 'acme',
-    service: 'email',
-    priority: 'P2',
-    channel: 'portal',
-    requester,
-    summary: 'Mailbox does not open',
-    description: '',
-    agreementId: 'agr-acme',
-  },
-};
+const logCommand: TicketCommand = logTicketCommand();
 
 describe('logging a ticket', () => {
   it('binds the ticket to the agreement version in force', () => {
