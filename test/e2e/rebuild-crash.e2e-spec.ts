@@ -1,0 +1,75 @@
+import { SqliteEventStore } from '@app/event-store';
+import { collectionsOf, rebuildProjection, serviceDeskProjection } from '@app/projections';
+import { SqliteReadStore } from '@app/read-store';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateHistory } from '../../apps/cli/src/generate/history-generator';
+import { acmeTerms } from '../support/fixtures';
+
+/** A rebuild killed half-way leaves the live read models exactly as they were; the next rebuild completes. */
+describe('SIGKILL during a rebuild', () => {
+  const root = join(__dirname, '..', '..');
+  let dataDir: string;
+
+  beforeAll(async () => {
+    execFileSync('npx', ['nest', 'build', 'cli'], { cwd: root, stdio: 'ignore' });
+    dataDir = mkdtempSync(join(tmpdir(), 'rebuild-crash-'));
+    const events = new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous: 'NORMAL' });
+    await generateHistory(events, {
+      tickets: 4000,
+      customers: 3,
+      seed: 11,
+      from: '2026-01-05T00:00:00Z',
+      to: '2026-04-01T00:00:00Z',
+      terms: acmeTerms as never,
+    });
+    const readStore = new SqliteReadStore({ path: join(dataDir, 'read.db') });
+    await rebuildProjection(events, readStore, serviceDeskProjection);
+    await readStore.close();
+    await events.close();
+  }, 180_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const snapshot = async () => {
+    const store = new SqliteReadStore({ path: join(dataDir, 'read.db') });
+    try {
+      const docs: string[] = [];
+      for (const { collection } of collectionsOf(serviceDeskProjection)) {
+        docs.push(
+          ...(await store.find<{ id: string }>(collection, { sort: { field: 'id', direction: 'asc' } })).map(
+            (d) => JSON.stringify(d),
+          ),
+        );
+      }
+      return { docs, checkpoint: await store.checkpoint(serviceDeskProjection.name) };
+    } finally {
+      await store.close();
+    }
+  };
+  const runRebuild = (killAfterMs?: number) =>
+    new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [join(root, 'dist/apps/cli/apps/cli/src/main.js'), 'rebuild', '--data-dir', dataDir],
+        { stdio: 'ignore' },
+      );
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
+
+  it('keeps the live read models untouched when killed, and completes the next time', async () => {
+    const before = await snapshot();
+    expect(before.docs.length).toBeGreaterThan(8000);
+    const killed = await runRebuild(400);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await snapshot()).toEqual(before);
+    const completed = await runRebuild();
+    expect(completed.code).toBe(0);
+    expect(existsSync(join(dataDir, 'read.db.rebuild'))).toBe(false);
+    const after = await snapshot();
+    expect(after.docs).toEqual(before.docs);
+    expect(after.checkpoint?.position).toBe(before.checkpoint?.position);
+  }, 180_000);
+});
