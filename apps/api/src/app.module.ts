@@ -7,7 +7,6 @@ import {
   TicketQueries,
   systemClock,
 } from '@app/application';
-import { agreementVersion } from '@app/domain';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
 import { AuditReports, ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore, SqliteReadStore } from '@app/read-store';
@@ -109,21 +108,13 @@ export class AppModule {
           provide: AuditReports,
           inject: [EVENT_STORE, AgreementRepository],
           useFactory: (events: EventStore, agreements: AgreementRepository) =>
-            new AuditReports(
-              events,
-              async (agreementId, version) =>
-                agreementVersion(await agreements.loadWithVersion(agreementId, version), version).terms,
-            ),
+            new AuditReports(events, (agreementId, version) => agreements.termsOf(agreementId, version)),
         },
         {
           provide: ReadQueries,
           inject: [READ_STORE, AgreementRepository],
           useFactory: (readStore: ReadStore, agreements: AgreementRepository) =>
-            new ReadQueries(
-              readStore,
-              async (agreementId, version) =>
-                agreementVersion(await agreements.loadWithVersion(agreementId, version), version).terms,
-            ),
+            new ReadQueries(readStore, (agreementId, version) => agreements.termsOf(agreementId, version)),
         },
         {
           provide: AgreementRepository,

@@ -12,6 +12,7 @@ export function openEmbeddedStores(args: ParsedArgs) {
   return {
     dataDir,
     events: new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous }),
-    readStore: new SqliteReadStore({ path: join(dataDir, 'read.db') }),
+    /** Opened only by the commands that read the read models. */
+    openReadStore: () => new SqliteReadStore({ path: join(dataDir, 'read.db') }),
   };
 }

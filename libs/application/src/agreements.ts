@@ -1,5 +1,7 @@
 import {
   AgreementCommand,
+  AgreementTerms,
+  agreementVersion,
   AgreementState,
   Principal,
   decideAgreement,
@@ -30,6 +32,11 @@ export class AgreementRepository {
     const state = newer.map(toAgreementEvent).reduce(evolveAgreement, cached.state);
     this.cache.set(agreementId, { state, revision: newer[newer.length - 1].streamRevision });
     return state;
+  }
+
+  /** The terms of one version of an agreement (what a ticket bound to it is measured by). */
+  async termsOf(agreementId: string, version: number): Promise<AgreementTerms> {
+    return agreementVersion(await this.loadWithVersion(agreementId, version), version).terms;
   }
 
   /** Like load, but answers from memory when the cached state already holds that (immutable) version. */

@@ -5,7 +5,6 @@ import {
   TicketCommand,
   TimedTicketEvent,
   UserErrorCharge,
-  agreementVersion,
   canIssue,
   canReadTicket,
   decideTicket,
@@ -136,8 +135,7 @@ export class TicketQueries {
    */
   async get(ticketId: string, principal: Principal, asOfMs?: number): Promise<TicketView> {
     const { stored, events, ticket } = await this.loadReadable(ticketId, principal, asOfMs);
-    const agreement = await this.agreements.loadWithVersion(ticket.agreementId, ticket.agreementVersion);
-    const { terms } = agreementVersion(agreement, ticket.agreementVersion);
+    const terms = await this.agreements.termsOf(ticket.agreementId, ticket.agreementVersion);
     const at = asOfMs ?? Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
     const last = stored[stored.length - 1];
     return {
@@ -152,8 +150,7 @@ export class TicketQueries {
   /** The ticket's history in words (who, when, what) and the time spent in each status. */
   async timeline(ticketId: string, principal: Principal) {
     const { stored, events, ticket } = await this.loadReadable(ticketId, principal);
-    const agreement = await this.agreements.loadWithVersion(ticket.agreementId, ticket.agreementVersion);
-    const { terms } = agreementVersion(agreement, ticket.agreementVersion);
+    const terms = await this.agreements.termsOf(ticket.agreementId, ticket.agreementVersion);
     const now = Math.max(this.clock.now().getTime(), Date.parse(ticket.lastEventAt));
     let state: TicketState = initialTicketState;
     const entries = stored.map((event, index) => {

@@ -1,5 +1,4 @@
 import { AuditReports, ReadQueries, chargesReportCsv, slaReportCsv } from '@app/projections';
-import { agreementVersion } from '@app/domain';
 import { AgreementRepository } from '@app/application';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -30,7 +29,8 @@ export async function exportCommand(args: ParsedArgs): Promise<void> {
   const write = async (text: string) => {
     if (!output.write(text)) await once(output, 'drain');
   };
-  const { events, readStore } = openEmbeddedStores(args);
+  const { events, openReadStore } = openEmbeddedStores(args);
+  const readStore = openReadStore();
   try {
     if (what === 'events') {
       const head = await events.headPosition();
@@ -54,8 +54,7 @@ export async function exportCommand(args: ParsedArgs): Promise<void> {
       if (asOf !== undefined && Number.isNaN(Date.parse(asOf)))
         throw new UsageError('--as-of takes an instant');
       const agreements = new AgreementRepository(events);
-      const termsOf = async (agreementId: string, version: number) =>
-        agreementVersion(await agreements.loadWithVersion(agreementId, version), version).terms;
+      const termsOf = (agreementId: string, version: number) => agreements.termsOf(agreementId, version);
       const audit = new AuditReports(events, termsOf);
       const queries = new ReadQueries(readStore, termsOf);
       const options = { asOfMs: asOf === undefined ? undefined : Date.parse(asOf) };

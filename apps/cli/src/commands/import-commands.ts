@@ -99,8 +99,7 @@ export async function importCommands(args: ParsedArgs): Promise<void> {
   const file = args.positional[0];
   if (!file) throw new UsageError('import needs an NDJSON file of commands');
   const rejectsOption = args.options.get('rejects');
-  const { events, readStore } = openEmbeddedStores(args);
-  await readStore.close();
+  const { events } = openEmbeddedStores(args);
   const agreements = new AgreementRepository(events);
   const tickets = new TicketCommands(events, agreements, systemClock);
   const agreementCommands = new AgreementCommands(events, systemClock);

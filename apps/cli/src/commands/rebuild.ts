@@ -12,8 +12,7 @@ import { openEmbeddedStores } from '../stores';
  * same projection on the same file.
  */
 export async function rebuild(args: ParsedArgs): Promise<void> {
-  const { dataDir, events, readStore } = openEmbeddedStores(args);
-  await readStore.close();
+  const { dataDir, events } = openEmbeddedStores(args);
   const live = join(dataDir, 'read.db');
   const fresh = join(dataDir, 'read.db.rebuild');
   const removeFiles = (path: string) =>

@@ -6,8 +6,7 @@ import { openEmbeddedStores } from '../stores';
 export async function replay(args: ParsedArgs): Promise<void> {
   const ticketId = args.positional[0];
   if (!ticketId) throw new UsageError('replay needs a ticket id');
-  const { events, readStore } = openEmbeddedStores(args);
-  await readStore.close();
+  const { events } = openEmbeddedStores(args);
   try {
     const queries = new TicketQueries(events, new AgreementRepository(events), systemClock);
     const auditor = { id: 'cli', role: 'auditor' as const, customers: ['*'] };

@@ -29,7 +29,8 @@ export function differences(a: unknown, b: unknown, path = '', limit = 10, found
  * and compares. Exit status 1 and a readable diff on any drift.
  */
 export async function verifyFigures(args: ParsedArgs): Promise<void> {
-  const { events, readStore } = openEmbeddedStores(args);
+  const { events, openReadStore } = openEmbeddedStores(args);
+  const readStore = openReadStore();
   const recomputed = new SqliteReadStore({ path: ':memory:' });
   try {
     const checkpoint = await readStore.checkpoint(serviceDeskProjection.name);

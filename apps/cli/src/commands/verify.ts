@@ -5,8 +5,7 @@ import { openEmbeddedStores } from '../stores';
 
 /** `verify`: walks every stream's hash chain; exit status 1 and the first broken link when one is broken. */
 export async function verify(args: ParsedArgs): Promise<void> {
-  const { events, readStore } = openEmbeddedStores(args);
-  await readStore.close();
+  const { events } = openEmbeddedStores(args);
   try {
     const progress = new Progress('verify', 'events');
     const result = await verifyEventChains(events, (done, total) =>
