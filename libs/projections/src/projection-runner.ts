@@ -8,6 +8,7 @@ import {
   ProjectionError,
   ReadModel,
   collectionsOf,
+  writesFor,
 } from './projection';
 
 export type RunnerStatus = 'starting' | 'catching_up' | 'live' | 'stopped' | 'closed';
@@ -208,25 +209,21 @@ export class ProjectionRunner {
     for (const model of this.projection.readModels) {
       for (const id of changed.get(model.collection) ?? []) {
         const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
-        let doc = docs.get(id) ?? null;
-        if (doc !== null && model.materialize) {
-          try {
-            doc = model.materialize(doc, context);
-          } catch (error) {
-            throw new ProjectionError(
-              {
-                streamId: `${model.streamPrefix}${id}`,
-                streamRevision: -1,
-                globalPosition: batch[batch.length - 1].globalPosition,
-                type: 'materialize',
-              },
-              error instanceof Error ? error.message : String(error),
-            );
-          }
-          docs.set(id, doc);
+        try {
+          const stored = writesFor(model, id, docs.get(id) ?? null, context);
+          docs.set(id, stored.doc);
+          writes.push(...stored.writes);
+        } catch (error) {
+          throw new ProjectionError(
+            {
+              streamId: `${model.streamPrefix}${id}`,
+              streamRevision: -1,
+              globalPosition: batch[batch.length - 1].globalPosition,
+              type: 'materialize',
+            },
+            error instanceof Error ? error.message : String(error),
+          );
         }
-        writes.push({ collection: model.collection, id, doc });
-        if (doc !== null && model.derived) writes.push(...model.derived.documentsOf(doc));
       }
     }
     const position = batch[batch.length - 1].globalPosition;

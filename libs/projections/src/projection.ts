@@ -1,6 +1,6 @@
 import { AgreementState } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
-import { IndexSpec } from '@app/read-store';
+import { DocumentWrite, IndexSpec } from '@app/read-store';
 
 /** What a read model may look up besides its own document. */
 export interface ProjectionContext {
@@ -71,4 +71,16 @@ export class ProjectionError extends Error {
     );
     this.name = 'ProjectionError';
   }
+}
+
+/** What storing a folded document writes: the document as materialized, and its derived documents. */
+export function writesFor(
+  model: ReadModel,
+  id: string,
+  folded: ProjectedDocument | null,
+  context: ProjectionContext,
+): { doc: ProjectedDocument | null; writes: DocumentWrite[] } {
+  const doc = folded !== null && model.materialize ? model.materialize(folded, context) : folded;
+  const derived = doc !== null && model.derived ? model.derived.documentsOf(doc) : [];
+  return { doc, writes: [{ collection: model.collection, id, doc }, ...derived] };
 }

@@ -1,7 +1,13 @@
 import { AgreementState, DomainError, agreementVersion, initialAgreementState } from '@app/domain';
 import { EventStore, StoredEvent } from '@app/event-store';
 import { DocumentWrite, SqliteReadStore } from '@app/read-store';
-import { ProjectedDocument, ProjectionContext, ProjectionError, collectionsOf } from './projection';
+import {
+  ProjectedDocument,
+  ProjectionContext,
+  ProjectionError,
+  collectionsOf,
+  writesFor,
+} from './projection';
 import { serviceDeskProjection } from './service-desk-projection';
 
 export interface RecomputeOptions {
@@ -71,9 +77,7 @@ export async function recomputeReadModels(
   const writes: DocumentWrite[] = [];
   for (const model of models) {
     for (const [id, folded] of docs.get(model.collection) ?? []) {
-      const doc = folded && model.materialize ? model.materialize(folded, context) : folded;
-      writes.push({ collection: model.collection, id, doc });
-      if (doc && model.derived) writes.push(...model.derived.documentsOf(doc));
+      writes.push(...writesFor(model, id, folded, context).writes);
     }
   }
   const store = new SqliteReadStore({ path: ':memory:' });
