@@ -29,9 +29,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real API over a fresh embedded store in a temporary folder. */
-export async function startTestApp(start = '2026-03-02T08:00:00Z'): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'service-desk-e2e-'));
+/** The real API over a fresh embedded store in a temporary folder (or over the stores in `dataDir`). */
+export async function startTestApp(
+  start = '2026-03-02T08:00:00Z',
+  options: { readonly dataDir?: string } = {},
+): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'service-desk-e2e-'));
   const clock = new TestClock(start);
   const config = loadApiConfig({ DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'NORMAL' });
   const app = await createApp({ config, clock }, { logger: false });

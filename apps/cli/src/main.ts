@@ -4,10 +4,13 @@ import { runBenchServer } from './bench/bench-server';
 import { benchProjections } from './bench/bench-projections';
 import { benchEmmett } from './bench/bench-emmett';
 import { benchLoad } from './bench/bench-load';
+import { benchImport } from './bench/bench-import';
 import { rebuild } from './commands/rebuild';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
 import { importCommands } from './commands/import-commands';
+import { importLog } from './commands/import-log/import-log';
+import { MappingError } from './commands/import-log/log-mapping';
 import { mintToken } from './commands/mint-token';
 import { verify } from './commands/verify';
 import { verifyFigures } from './commands/verify-figures';
@@ -27,12 +30,17 @@ commands:
       a report as CSV, from the read models or recomputed from the events as known at an instant
   import <commands.ndjson> [--rejects FILE] [--data-dir DIR]
       historical commands, one JSON per line, through the same validation and deciders as the API
+  import-log <file.csv[.gz]> --mapping <mapping.json> [--timezone ZONE] [--rejects FILE] [--data-dir DIR]
+      an ITSM export of incident snapshots (e.g. imports/servicenow-incident-event-log.mapping.json) as
+      commands through the deciders; projects, reports and compares with the log's own SLA verdicts
   verify [--data-dir DIR]
       walk every stream's hash chain; exit 1 naming the first broken link
   verify-figures [--data-dir DIR]
       recompute every read-model document from the events and diff; exit 1 on drift
   bench-projections [--tickets 150000] [--customers 5] [--samples 200]
       generate a history, rebuild it (events/s, peak RSS), and measure query latencies
+  bench-import [--file ../shared/data/incident_event_log.csv.gz] [--mapping FILE]
+      the whole ServiceNow log imported, projected and reported into a fresh store: seconds and peak RSS
   bench-emmett [--seconds 5] [--rounds 2]
       appends against the Emmett SQLite event store on the same workload, side by side
   bench-load [--seconds 60]
@@ -56,6 +64,9 @@ async function main(argv: readonly string[]): Promise<void> {
       return exportCommand(args);
     case 'import':
       return importCommands(args);
+    case 'import-log':
+      await importLog(args);
+      return;
     case 'mint-token':
       return mintToken(args);
     case 'verify-figures':
@@ -64,6 +75,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return benchLoad(args);
     case 'bench-emmett':
       return benchEmmett(args);
+    case 'bench-import':
+      return benchImport(args);
     case 'bench-projections':
       return benchProjections(args);
     case 'bench-server':
@@ -81,6 +94,10 @@ async function main(argv: readonly string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (error instanceof MappingError) {
+    console.error(error.message);
     process.exit(2);
   }
   console.error(error);

@@ -9,10 +9,12 @@ export class Progress {
   constructor(
     private readonly label: string,
     private readonly unit: string,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** null: silent (tests, --quiet). */
+    private readonly stream: NodeJS.WriteStream | null = process.stderr,
   ) {}
 
   update(done: number, total: number): void {
+    if (this.stream === null) return;
     const elapsed = (performance.now() - this.started) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
@@ -28,7 +30,7 @@ export class Progress {
   }
 
   done(): number {
-    if (this.stream.isTTY) this.stream.write('\n');
+    if (this.stream?.isTTY) this.stream.write('\n');
     return (performance.now() - this.started) / 1000;
   }
 }

@@ -64,7 +64,8 @@ export function newAggregateId(kind: string, options: CommandOptions): string {
     : randomUUID();
 }
 
-function fingerprint(source: unknown): string {
+/** A stable hash of a command: tells a retry from an idempotency key reused for another command. */
+export function fingerprint(source: unknown): string {
   return createHash('sha256').update(JSON.stringify(source)).digest('hex');
 }
 
@@ -77,6 +78,42 @@ function resultOf(streamId: string, events: readonly StoredEvent[], replayed: bo
     eventTypes: events.map((event) => event.type),
     replayed,
   };
+}
+
+/** Who, when and why of a decided command: the metadata every one of its events carries. */
+export interface DecidedCommand {
+  readonly principal: { readonly id: string; readonly role: string };
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly occurredAt: Date;
+  readonly commandFingerprint?: string;
+  /** Ids derived from the command id, so that a retried command carries the same event ids. */
+  readonly deterministicIds: boolean;
+}
+
+/** The events to append for what a decider returned, with the command's metadata. */
+export function newEventsOf(decided: readonly DomainEventLike[], command: DecidedCommand): NewEvent[] {
+  const metadata = {
+    actor: { id: command.principal.id, role: command.principal.role },
+    correlationId: command.correlationId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    occurredAt: command.occurredAt.toISOString(),
+    commandFingerprint: command.commandFingerprint,
+  };
+  return decided.map((event, index) => ({
+    // Otherwise the store assigns time-ordered ids.
+    id: command.deterministicIds ? deterministicId('event', command.commandId, String(index)) : undefined,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata,
+  }));
+}
+
+/** The id of a command sent with an idempotency key: the same principal and key give the same id. */
+export function idempotentCommandId(principalId: string, idempotencyKey: string): string {
+  return deterministicId('command', principalId, idempotencyKey);
 }
 
 /**
@@ -92,7 +129,7 @@ export async function executeOnStream<State>(
   // Only an idempotency key needs the fingerprint: it tells a retry from a reused key.
   const commandFingerprint = options.idempotencyKey ? fingerprint(command.fingerprintSource) : undefined;
   const commandId = options.idempotencyKey
-    ? deterministicId('command', options.principal.id, options.idempotencyKey)
+    ? idempotentCommandId(options.principal.id, options.idempotencyKey)
     : randomUUID();
   const correlationId = options.correlationId ?? commandId;
 
@@ -116,22 +153,14 @@ export async function executeOnStream<State>(
     const now = options.occurredAt ?? clock.now();
     const decided = await command.decide(command.fold(stored), now.getTime());
     if (decided.length === 0) throw new DomainError('nothing_to_do', 'the command changes nothing');
-    const metadata = {
-      actor: { id: options.principal.id, role: options.principal.role },
-      correlationId,
-      causationId: commandId,
+    const events = newEventsOf(decided, {
+      principal: options.principal,
       commandId,
-      occurredAt: now.toISOString(),
+      correlationId,
+      occurredAt: now,
       commandFingerprint,
-    };
-    const events: NewEvent[] = decided.map((event, index) => ({
-      // Retried idempotent commands carry the same event ids; otherwise the store assigns time-ordered ids.
-      id: options.idempotencyKey ? deterministicId('event', commandId, String(index)) : undefined,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: event.data,
-      metadata,
-    }));
+      deterministicIds: options.idempotencyKey !== undefined,
+    });
     try {
       const appended = await store.appendToStream(command.streamId, events, {
         expectedRevision: currentRevision ?? 'no_stream',

@@ -3,9 +3,11 @@ import {
   Principal,
   SlaClock,
   TicketCommand,
+  TicketEvent,
   TimedTicketEvent,
   UserErrorCharge,
   canIssue,
+  DomainError,
   canReadTicket,
   decideTicket,
   describeTicketEvent,
@@ -17,12 +19,20 @@ import {
   ticketStateOf,
   userErrorChargeOf,
 } from '@app/domain';
-import { EventStore, StoredEvent } from '@app/event-store';
+import { EventStore, NewEvent, StoredEvent } from '@app/event-store';
 import { AgreementRepository } from './agreements';
 import { ForbiddenError, NotFoundError } from './application-errors';
 import { Clock } from './clock';
 import { ticketStreamId, toTimedTicketEvent } from './event-mapping';
-import { CommandOptions, CommandResult, executeOnStream, newAggregateId } from './stream-command-executor';
+import {
+  CommandOptions,
+  CommandResult,
+  executeOnStream,
+  fingerprint,
+  idempotentCommandId,
+  newAggregateId,
+  newEventsOf,
+} from './stream-command-executor';
 
 export type TicketCommandOptions = CommandOptions & { readonly principal: Principal };
 
@@ -48,6 +58,113 @@ export class TicketCommands {
     return { ...result, ticketId };
   }
 
+  /**
+   * A ticket's recorded history, applied group by group (an imported snapshot row is a group): each group's
+   * commands are computed from the ticket's state as the groups before it left it, then each command is
+   * checked for permission and decided on that state exactly as the API would, with its original actor and
+   * time. The accepted events are appended together in one atomic append. A refused command appends nothing
+   * and is reported with its reason; the commands after it are decided on the state without it.
+   * Every command carries an idempotency key: one already in the stream is not decided again but its
+   * recorded events are applied, so that re-running an import reproduces the same states and appends
+   * nothing. A stream holding commands that are not part of this history (sent through the API, say) is
+   * left as it is: the new commands are refused rather than appended after events they did not see.
+   */
+  async executeHistory(ticketId: string, groups: readonly HistoryGroup[]): Promise<HistoryResult> {
+    const streamId = ticketStreamId(ticketId);
+    const stored = await this.store.readStream(streamId);
+    const recordedByCommand = new Map<string, StoredEvent[]>();
+    for (const event of stored) {
+      const commandId = event.metadata.commandId ?? '';
+      const list = recordedByCommand.get(commandId);
+      if (list) list.push(event);
+      else recordedByCommand.set(commandId, [event]);
+    }
+    let state: TicketState = initialTicketState;
+    const outcomes: HistoryOutcome[][] = [];
+    const appended: NewEvent[] = [];
+    let matched = 0;
+    for (const group of groups) {
+      const groupOutcomes: HistoryOutcome[] = [];
+      outcomes.push(groupOutcomes);
+      for (const step of await group(state)) {
+        const commandId = idempotentCommandId(step.principal.id, step.key);
+        const recorded = recordedByCommand.get(commandId);
+        if (recorded) {
+          for (const event of recorded) state = evolveTicket(state, toTimedTicketEvent(event));
+          matched += recorded.length;
+          recordedByCommand.delete(commandId);
+          groupOutcomes.push({ kind: 'already_recorded' });
+          continue;
+        }
+        try {
+          const decided = await this.decideOn(
+            ticketId,
+            state,
+            step.command,
+            step.principal,
+            step.occurredAt.getTime(),
+          );
+          const occurredAt = step.occurredAt.toISOString();
+          for (const event of decided)
+            state = evolveTicket(state, { ...event, occurredAt } as TimedTicketEvent);
+          appended.push(
+            ...newEventsOf(decided, {
+              principal: step.principal,
+              commandId,
+              correlationId: commandId,
+              occurredAt: step.occurredAt,
+              commandFingerprint: fingerprint(step.command),
+              deterministicIds: true,
+            }),
+          );
+          groupOutcomes.push({ kind: 'applied', eventTypes: decided.map((event) => event.type) });
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (!refusal) throw error;
+          groupOutcomes.push({ kind: 'refused', ...refusal });
+        }
+      }
+    }
+    if (appended.length > 0 && matched < stored.length) {
+      const reason = `${streamId} holds ${stored.length - matched} events from commands outside this history`;
+      for (const group of outcomes)
+        group.forEach((outcome, index) => {
+          if (outcome.kind === 'applied')
+            group[index] = { kind: 'refused', code: 'history_diverged', reason };
+        });
+      return { outcomes, eventsAppended: 0, state: ticketStateOf(stored.map(toTimedTicketEvent)) };
+    }
+    if (appended.length > 0) {
+      const last = stored[stored.length - 1];
+      await this.store.appendToStream(streamId, appended, {
+        expectedRevision: last ? last.streamRevision : 'no_stream',
+      });
+    }
+    return { outcomes, eventsAppended: appended.length, state };
+  }
+
+  /** Permission, then the decider, on a given state: what every command of a ticket goes through. */
+  private async decideOn(
+    ticketId: string,
+    state: TicketState,
+    command: TicketCommand,
+    principal: Principal,
+    now: number,
+  ): Promise<TicketEvent[]> {
+    if (command.type !== 'LogTicket' && !state.exists) throw notFound(ticketId);
+    const permission = canIssue(principal, command, state.exists ? state : null);
+    if (!permission.allowed) throw new ForbiddenError(permission.reason);
+    // Logging needs the versions published up to now; any other command the version the ticket is bound to.
+    const agreement =
+      command.type === 'LogTicket'
+        ? await this.agreements.load(command.data.agreementId)
+        : await this.agreements.loadWithVersion(
+            (state as ExistingTicket).agreementId,
+            (state as ExistingTicket).agreementVersion,
+          );
+    return decideTicket(command, state, { now, agreement });
+  }
+
   execute(
     ticketId: string,
     command: TicketCommand,
@@ -62,24 +179,44 @@ export class TicketCommands {
         streamIsNew,
         fingerprintSource: command,
         fold: (stored) => ticketStateOf(stored.map(toTimedTicketEvent)),
-        decide: async (state, now) => {
-          if (command.type !== 'LogTicket' && !state.exists) throw notFound(ticketId);
-          const permission = canIssue(options.principal, command, state.exists ? state : null);
-          if (!permission.allowed) throw new ForbiddenError(permission.reason);
-          // Logging needs the versions published up to now; any other command the version the ticket is bound to.
-          const agreement =
-            command.type === 'LogTicket'
-              ? await this.agreements.load(command.data.agreementId)
-              : await this.agreements.loadWithVersion(
-                  (state as ExistingTicket).agreementId,
-                  (state as ExistingTicket).agreementVersion,
-                );
-          return decideTicket(command, state, { now, agreement });
-        },
+        decide: (state, now) => this.decideOn(ticketId, state, command, options.principal, now),
       },
       options,
     );
   }
+}
+
+/** One command of an imported history: what was done, by whom, when, under which idempotency key. */
+export interface HistoricalCommand {
+  readonly command: TicketCommand;
+  readonly principal: Principal;
+  readonly occurredAt: Date;
+  readonly key: string;
+}
+
+/** The commands of one group of a history (an imported row), computed from the state the groups before left. */
+export type HistoryGroup = (
+  state: TicketState,
+) => readonly HistoricalCommand[] | Promise<readonly HistoricalCommand[]>;
+
+function refusalOf(error: unknown): { code: string; reason: string } | null {
+  if (error instanceof DomainError || error instanceof NotFoundError)
+    return { code: error.code, reason: error.reason };
+  if (error instanceof ForbiddenError) return { code: 'forbidden', reason: error.reason };
+  return null;
+}
+
+export type HistoryOutcome =
+  | { readonly kind: 'applied'; readonly eventTypes: readonly string[] }
+  | { readonly kind: 'already_recorded' }
+  | { readonly kind: 'refused'; readonly code: string; readonly reason: string };
+
+export interface HistoryResult {
+  /** Per group, one per command, in order. */
+  readonly outcomes: ReadonlyArray<readonly HistoryOutcome[]>;
+  readonly eventsAppended: number;
+  /** The ticket as the whole history leaves it. */
+  readonly state: TicketState;
 }
 
 export interface TicketView {

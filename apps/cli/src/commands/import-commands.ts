@@ -7,20 +7,18 @@ import {
   systemClock,
 } from '@app/application';
 import { DomainError, Principal, ROLES, Role } from '@app/domain';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CreateAgreementDto } from '../../../api/src/agreements/create-agreement/create-agreement.dto';
 import { PublishAgreementVersionDto } from '../../../api/src/agreements/publish-agreement-version/publish-agreement-version.dto';
 import { ID_PATTERN } from '../../../api/src/common/dto-rules';
-import { flatten } from '../../../api/src/http/validation';
 import { LogTicketDto } from '../../../api/src/tickets/log-ticket/log-ticket.dto';
 import { TICKET_ACTIONS, actionCommand } from '../../../api/src/tickets/ticket-actions';
 import { ParsedArgs, UsageError } from '../cli-args';
 import { Progress } from '../progress';
 import { openEmbeddedStores } from '../stores';
+import { Rejected, validated } from './dto-validation';
 
 /** One historical command per line. */
 interface ImportLine {
@@ -32,29 +30,6 @@ interface ImportLine {
   readonly occurredAt: string;
   /** Idempotency key; by default the hash of the line, so that re-running an import appends nothing. */
   readonly key?: string;
-}
-
-class Rejected extends Error {
-  constructor(
-    readonly code: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-async function validated<T extends object>(dto: new () => T, data: unknown): Promise<T> {
-  if (typeof data !== 'object' || data === null)
-    throw new Rejected('validation_failed', 'data must be an object');
-  const instance = plainToInstance(dto, data);
-  const problems = flatten(await validate(instance, { whitelist: true, forbidNonWhitelisted: true }));
-  if (problems.length > 0) {
-    throw new Rejected(
-      'validation_failed',
-      problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; '),
-    );
-  }
-  return JSON.parse(JSON.stringify(instance)) as T;
 }
 
 function envelope(text: string): ImportLine {
