@@ -9,6 +9,7 @@ const common = {
     '^@app/application(|/.*)$': '<rootDir>/libs/application/src$1',
     '^@app/read-store(|/.*)$': '<rootDir>/libs/read-store/src$1',
     '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
+    '^@app/stores(|/.*)$': '<rootDir>/libs/stores/src$1',
   },
 };
 

@@ -32,11 +32,11 @@ export interface TestApp {
 /** The real API over a fresh embedded store in a temporary folder (or over the stores in `dataDir`). */
 export async function startTestApp(
   start = '2026-03-02T08:00:00Z',
-  options: { readonly dataDir?: string } = {},
+  options: { readonly dataDir?: string; readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'service-desk-e2e-'));
   const clock = new TestClock(start);
-  const config = loadApiConfig({ DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'NORMAL' });
+  const config = loadApiConfig({ DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'NORMAL', ...options.env });
   const app = await createApp({ config, clock }, { logger: false });
   await app.init();
   const server = app.getHttpServer();

@@ -7,9 +7,16 @@ import {
   TicketQueries,
   systemClock,
 } from '@app/application';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
-import { AuditReports, ProjectionRunner, ReadQueries, serviceDeskProjection } from '@app/projections';
-import { READ_STORE, ReadStore, SqliteReadStore } from '@app/read-store';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import {
+  AuditReports,
+  CheckpointFollower,
+  ProjectionRunner,
+  ReadQueries,
+  serviceDeskProjection,
+} from '@app/projections';
+import { READ_STORE, ReadStore } from '@app/read-store';
+import { openEventStore, openReadStore } from '@app/stores';
 import {
   DynamicModule,
   Inject,
@@ -21,38 +28,41 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { CreateAgreementHandler, ExecuteAgreementHandler } from './agreements/agreement-bus';
 import { AgreementsController } from './agreements/agreements.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { API_CONFIG, ApiConfig } from './config/api-config';
 import { HealthController } from './health/health.controller';
-import { ReadYourWrites } from './projection/read-your-writes';
+import { PROJECTION_PROGRESS, ReadYourWrites } from './projection/read-your-writes';
 import { ReportsController } from './reports/reports.controller';
 import { ExecuteTicketHandler, LogTicketHandler } from './tickets/ticket-bus';
 import { TicketCommandsController } from './tickets/ticket-commands.controller';
 import { TicketQueriesController } from './tickets/ticket-queries.controller';
 
 /**
- * Starts the projection inside the API (the embedded default) once the app is up. On shutdown Nest first
- * stops taking requests and lets those in flight finish; then the projection applies what they appended
- * (bounded wait), commits its checkpoint with its last batch, and the stores close.
+ * Starts the projection inside the API (the embedded default), or follows the checkpoints of the projector
+ * app (PROJECTIONS=external). On shutdown Nest first stops taking requests and lets those in flight finish;
+ * then the projection applies what they appended (bounded wait), commits its checkpoint with its last
+ * batch, and the stores close.
  */
 @Injectable()
 class StoresLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionRunner | CheckpointFollower,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
+    await this.progress.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.waitFor(await this.events.headPosition(), 5000);
-    await this.runner.stop();
+    if (this.progress instanceof ProjectionRunner) {
+      await this.progress.waitFor(await this.events.headPosition(), 5000);
+      await this.progress.stop();
+    } else this.progress.stop();
     await this.events.close();
     await this.readStore.close();
   }
@@ -82,25 +92,31 @@ export class AppModule {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: () =>
-            new SqliteEventStore({
-              path: join(config.dataDir, 'events.db'),
-              synchronous: config.sqliteSynchronous,
-              // recordedAt comes from the application's clock, like every other time.
+          useFactory: () => {
+            if (config.stores.eventStore.kind === 'embedded') mkdirSync(config.dataDir, { recursive: true });
+            // recordedAt comes from the application's clock, like every other time.
+            return openEventStore(config.stores, {
               now: () => clock.now(),
-            }),
+              logger: new Logger('event-store'),
+            });
+          },
         },
         {
           provide: READ_STORE,
-          useFactory: () => new SqliteReadStore({ path: join(config.dataDir, 'read.db') }),
+          useFactory: () => {
+            if (config.stores.readStore.kind === 'embedded') mkdirSync(config.dataDir, { recursive: true });
+            return openReadStore(config.stores, { now: () => clock.now() });
+          },
         },
         {
-          provide: ProjectionRunner,
+          provide: PROJECTION_PROGRESS,
           inject: [EVENT_STORE, READ_STORE],
           useFactory: (events: EventStore, readStore: ReadStore) =>
-            new ProjectionRunner(events, readStore, serviceDeskProjection, {
-              logger: new Logger('projection'),
-            }),
+            config.stores.projections === 'in-process'
+              ? new ProjectionRunner(events, readStore, serviceDeskProjection, {
+                  logger: new Logger('projection'),
+                })
+              : new CheckpointFollower(readStore, serviceDeskProjection.name),
         },
         StoresLifecycle,
         ReadYourWrites,

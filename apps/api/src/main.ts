@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { describeStores } from '@app/stores';
 import { ConfigError, loadApiConfig } from './config/api-config';
 import { createApp } from './create-app';
 
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   await app.listen(config.port);
   const logger = new Logger('api');
   logger.log(`listening on http://localhost:${config.port} (API docs at /docs)`);
-  logger.log(`embedded stores in ${config.dataDir}; principals from ${config.principalsSource}`);
+  logger.log(`${describeStores(config.stores)}; principals from ${config.principalsSource}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,18 +1,40 @@
-import { SqliteEventStore } from '@app/event-store';
-import { SqliteReadStore } from '@app/read-store';
-import { join, resolve } from 'node:path';
-import { ParsedArgs } from './cli-args';
+import { EventStore } from '@app/event-store';
+import { ReadStore } from '@app/read-store';
+import {
+  StoresConfig,
+  StoresConfigError,
+  loadStoresConfig,
+  openEventStore,
+  openReadStore,
+} from '@app/stores';
+import { ParsedArgs, UsageError } from './cli-args';
 
-/** The embedded stores the API uses: $DATA_DIR (default ./data), or --data-dir. */
-export function openEmbeddedStores(args: ParsedArgs) {
-  const option = args.options.get('data-dir');
-  const dataDir = resolve(typeof option === 'string' ? option : (process.env.DATA_DIR ?? 'data'));
-  const synchronous =
-    (process.env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase() === 'NORMAL' ? 'NORMAL' : 'FULL';
+/** The stores the API uses (EVENT_STORE, READ_STORE, DATA_DIR, ...), with --data-dir for DATA_DIR. */
+export function storesConfigOf(args: ParsedArgs): StoresConfig {
+  const dataDir = args.options.get('data-dir');
+  try {
+    return loadStoresConfig({
+      ...process.env,
+      ...(typeof dataDir === 'string' ? { DATA_DIR: dataDir } : {}),
+    });
+  } catch (error) {
+    if (error instanceof StoresConfigError) throw new UsageError(`configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The configured event store, and the read store for the commands that read it. */
+export async function openStores(args: ParsedArgs): Promise<{
+  config: StoresConfig;
+  dataDir: string;
+  events: EventStore;
+  openReadStore: () => Promise<ReadStore>;
+}> {
+  const config = storesConfigOf(args);
   return {
-    dataDir,
-    events: new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous }),
-    /** Opened only by the commands that read the read models. */
-    openReadStore: () => new SqliteReadStore({ path: join(dataDir, 'read.db') }),
+    config,
+    dataDir: config.dataDir,
+    events: await openEventStore(config),
+    openReadStore: () => openReadStore(config),
   };
 }

@@ -6,3 +6,4 @@ export * from './read-queries';
 export * from './recompute';
 export * from './audit-reports';
 export * from './report-csv';
+export * from './checkpoint-follower';

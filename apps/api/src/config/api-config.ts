@@ -1,4 +1,5 @@
 import { Principal, ROLES, Role } from '@app/domain';
+import { StoresConfig, StoresConfigError, loadStoresConfig } from '@app/stores';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -6,7 +7,8 @@ export interface ApiConfig {
   readonly port: number;
   /** Folder of the embedded stores, created on first start. */
   readonly dataDir: string;
-  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Which event and read stores, and where the projections run. */
+  readonly stores: StoresConfig;
   /** Bearer token -> principal. */
   readonly principals: ReadonlyMap<string, Principal>;
   readonly principalsSource: string;
@@ -62,9 +64,12 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT "${env.PORT}" is not a port`);
-  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
-  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
-    throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, not "${env.SQLITE_SYNCHRONOUS}"`);
+  let stores: StoresConfig;
+  try {
+    stores = loadStoresConfig(env);
+  } catch (error) {
+    if (error instanceof StoresConfigError) throw new ConfigError(error.message);
+    throw error;
   }
   if (env.NODE_ENV === 'production' && !env.PRINCIPALS_FILE) {
     throw new ConfigError('NODE_ENV=production needs PRINCIPALS_FILE: the development tokens are public');
@@ -78,8 +83,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const principalsSource = env.PRINCIPALS_FILE ? resolve(env.PRINCIPALS_FILE) : devPrincipalsFile();
   return {
     port,
-    dataDir: resolve(env.DATA_DIR ?? 'data'),
-    sqliteSynchronous: synchronous,
+    dataDir: stores.dataDir,
+    stores,
     principals: parsePrincipals(principalsSource),
     principalsSource,
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,

@@ -1,6 +1,7 @@
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { ProjectionRunner } from '@app/projections';
+import { ProjectionProgress } from '@app/projections';
 import { Controller, Get, Inject } from '@nestjs/common';
+import { PROJECTION_PROGRESS } from '../projection/read-your-writes';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.guard';
 
@@ -9,7 +10,7 @@ import { Public } from '../auth/auth.guard';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
   ) {}
 
   @Public()

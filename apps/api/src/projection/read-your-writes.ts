@@ -1,5 +1,8 @@
-import { ProjectionRunner } from '@app/projections';
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { ProjectionProgress } from '@app/projections';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+
+/** The running projection (in this process) or the follower of the projector app's checkpoints. */
+export const PROJECTION_PROGRESS = Symbol('PROJECTION_PROGRESS');
 
 /** The read models have not applied the position the client asked for (yet): 503 with Retry-After. */
 export class ProjectionBehindError extends Error {
@@ -18,7 +21,7 @@ const MAX_WAIT_MS = 5000;
 /** Read-your-writes: a query may pass the global position a command returned and is answered after it. */
 @Injectable()
 export class ReadYourWrites {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress) {}
 
   async waitFor(after: string | undefined): Promise<void> {
     if (after === undefined) return;

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { ParsedArgs, UsageError } from '../cli-args';
 import { Progress } from '../progress';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 
 function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.options.get(name);
@@ -29,8 +29,8 @@ export async function exportCommand(args: ParsedArgs): Promise<void> {
   const write = async (text: string) => {
     if (!output.write(text)) await once(output, 'drain');
   };
-  const { events, openReadStore } = openEmbeddedStores(args);
-  const readStore = openReadStore();
+  const { events, openReadStore } = await openStores(args);
+  const readStore = await openReadStore();
   try {
     if (what === 'events') {
       const head = await events.headPosition();

@@ -17,7 +17,7 @@ import { LogTicketDto } from '../../../api/src/tickets/log-ticket/log-ticket.dto
 import { TICKET_ACTIONS, actionCommand } from '../../../api/src/tickets/ticket-actions';
 import { ParsedArgs, UsageError } from '../cli-args';
 import { Progress } from '../progress';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 import { Rejected, validated } from './dto-validation';
 
 /** One historical command per line. */
@@ -74,7 +74,7 @@ export async function importCommands(args: ParsedArgs): Promise<void> {
   const file = args.positional[0];
   if (!file) throw new UsageError('import needs an NDJSON file of commands');
   const rejectsOption = args.options.get('rejects');
-  const { events } = openEmbeddedStores(args);
+  const { events } = await openStores(args);
   const agreements = new AgreementRepository(events);
   const tickets = new TicketCommands(events, agreements, systemClock);
   const agreementCommands = new AgreementCommands(events, systemClock);

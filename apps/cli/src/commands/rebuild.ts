@@ -1,10 +1,11 @@
+import { EventStore } from '@app/event-store';
 import { rebuildProjection, serviceDeskProjection } from '@app/projections';
-import { SqliteReadStore } from '@app/read-store';
+import { ReadStore, SqliteReadStore } from '@app/read-store';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParsedArgs } from '../cli-args';
 import { Progress } from '../progress';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 
 /**
  * `rebuild`: replay every event into a fresh read store, then swap it in place of the old one (blue/green):
@@ -12,7 +13,11 @@ import { openEmbeddedStores } from '../stores';
  * same projection on the same file.
  */
 export async function rebuild(args: ParsedArgs): Promise<void> {
-  const { dataDir, events } = openEmbeddedStores(args);
+  const { config, dataDir, events, openReadStore } = await openStores(args);
+  if (config.readStore.kind !== 'embedded') {
+    await rebuildInPlace(events, await openReadStore());
+    return;
+  }
   const live = join(dataDir, 'read.db');
   const fresh = join(dataDir, 'read.db.rebuild');
   const removeFiles = (path: string) =>
@@ -40,5 +45,26 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
   } finally {
     await events.close();
     if (existsSync(fresh)) removeFiles(fresh);
+  }
+}
+
+/**
+ * A rebuild in the read store itself (MongoDB): drop the projection's documents and checkpoint, replay
+ * everything, build the indexes. Stop the projector (and any API running PROJECTIONS=in-process) first;
+ * queries see partial read models until it ends.
+ */
+async function rebuildInPlace(events: EventStore, target: ReadStore): Promise<void> {
+  try {
+    const head = await events.headPosition();
+    console.error(`rebuilding ${serviceDeskProjection.name} in place up to position ${head}`);
+    const progress = new Progress('rebuild', 'position');
+    const { position } = await rebuildProjection(events, target, serviceDeskProjection, {
+      onProgress: (done, total) => progress.update(Number(done), Number(total)),
+    });
+    const seconds = progress.done();
+    console.log(`rebuilt to position ${position} in ${seconds.toFixed(1)} s`);
+  } finally {
+    await target.close();
+    await events.close();
   }
 }

@@ -1,12 +1,12 @@
 import { AgreementRepository, TicketQueries, systemClock } from '@app/application';
 import { ParsedArgs, UsageError } from '../cli-args';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 
 /** `replay <ticketId>`: the ticket's history in words, with who and when, and the time spent in each status. */
 export async function replay(args: ParsedArgs): Promise<void> {
   const ticketId = args.positional[0];
   if (!ticketId) throw new UsageError('replay needs a ticket id');
-  const { events } = openEmbeddedStores(args);
+  const { events } = await openStores(args);
   try {
     const queries = new TicketQueries(events, new AgreementRepository(events), systemClock);
     const auditor = { id: 'cli', role: 'auditor' as const, customers: ['*'] };

@@ -2,7 +2,7 @@ import { collectionsOf, rebuildProjection, serviceDeskProjection } from '@app/pr
 import { SqliteReadStore } from '@app/read-store';
 import { ParsedArgs } from '../cli-args';
 import { Progress } from '../progress';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 
 /** Field paths where two JSON values differ (at most `limit`). */
 export function differences(a: unknown, b: unknown, path = '', limit = 10, found: string[] = []): string[] {
@@ -29,8 +29,8 @@ export function differences(a: unknown, b: unknown, path = '', limit = 10, found
  * and compares. Exit status 1 and a readable diff on any drift.
  */
 export async function verifyFigures(args: ParsedArgs): Promise<void> {
-  const { events, openReadStore } = openEmbeddedStores(args);
-  const readStore = openReadStore();
+  const { events, openReadStore } = await openStores(args);
+  const readStore = await openReadStore();
   const recomputed = new SqliteReadStore({ path: ':memory:' });
   try {
     const checkpoint = await readStore.checkpoint(serviceDeskProjection.name);

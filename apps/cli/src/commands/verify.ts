@@ -1,11 +1,11 @@
 import { verifyEventChains } from '@app/event-store';
 import { ParsedArgs } from '../cli-args';
 import { Progress } from '../progress';
-import { openEmbeddedStores } from '../stores';
+import { openStores } from '../stores';
 
 /** `verify`: walks every stream's hash chain; exit status 1 and the first broken link when one is broken. */
 export async function verify(args: ParsedArgs): Promise<void> {
-  const { events } = openEmbeddedStores(args);
+  const { events } = await openStores(args);
   try {
     const progress = new Progress('verify', 'events');
     const result = await verifyEventChains(events, (done, total) =>

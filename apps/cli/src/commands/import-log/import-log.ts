@@ -16,7 +16,7 @@ import { PublishAgreementVersionDto } from '../../../../api/src/agreements/publi
 import { LogTicketDto } from '../../../../api/src/tickets/log-ticket/log-ticket.dto';
 import { ParsedArgs, UsageError } from '../../cli-args';
 import { Progress } from '../../progress';
-import { openEmbeddedStores } from '../../stores';
+import { openStores } from '../../stores';
 import { Rejected, validated } from '../dto-validation';
 import { CsvRecord, fileChunks, parseCsv } from './csv';
 import { LogMapping, loadMapping } from './log-mapping';
@@ -143,12 +143,12 @@ export async function importLog(args: ParsedArgs): Promise<ImportLogSummary> {
     throw new UsageError('import-log needs a CSV file and --mapping <mapping.json>');
   const timeZone = args.options.get('timezone');
   const mapping = loadMapping(mappingFile, { timeZone: typeof timeZone === 'string' ? timeZone : undefined });
-  const { dataDir, events, openReadStore } = openEmbeddedStores(args);
+  const { dataDir, events, openReadStore } = await openStores(args);
   const rejectsOption = args.options.get('rejects');
   const rejectsFile =
     typeof rejectsOption === 'string' ? rejectsOption : join(dataDir, 'import-log-rejects.ndjson');
   const quiet = args.options.has('quiet');
-  const readStore = openReadStore();
+  const readStore = await openReadStore();
   const started = performance.now();
   const counts = { applied: 0, merged: 0, alreadyImported: 0, eventsAppended: 0, notRepresented: 0 };
   const rejects: RejectedRow[] = [];
