@@ -198,26 +198,24 @@ export class EventStoreDbEventStore implements EventStore {
     const after = options.after ?? 0n;
     const wanted = options.maxCount ?? 1000;
     const events: StoredEvent[] = [];
-    let from: bigint | null = after === 0n ? null : after;
+    // The last position examined: reading from a position includes it, and the port's `after` excludes it.
+    let cursor = after;
     for (;;) {
       let read = 0;
-      let lastPosition: bigint | null = null;
       for await (const resolved of this.client.readAll({
         direction: FORWARDS,
-        fromPosition: from === null ? START : positionOf(from),
-        maxCount: wanted,
+        fromPosition: cursor === 0n ? START : positionOf(cursor),
+        maxCount: wanted + 1,
       })) {
         read++;
-        lastPosition = resolved.event?.position.commit ?? lastPosition;
+        const position = resolved.event?.position.commit;
+        if (position === undefined || position <= cursor) continue;
+        cursor = position;
         if (isSystem(resolved)) continue;
-        const event = this.toStored(resolved);
-        // Reading from a position includes it: the port's `after` does not.
-        if (event.globalPosition <= after) continue;
-        events.push(event);
+        events.push(this.toStored(resolved));
         if (events.length === wanted) return events;
       }
-      if (read < wanted || lastPosition === null) return events;
-      from = lastPosition;
+      if (read < wanted + 1) return events;
     }
   }
 
