@@ -104,10 +104,10 @@ export class FakeEventStoreDb {
         streamId: string,
         options: { direction?: string; fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint },
       ) => {
-        const self = this;
+        const streams = this.streams;
         return (async function* () {
           await Promise.resolve();
-          const stream = self.streams.get(streamId);
+          const stream = streams.get(streamId);
           if (!stream) throw new StreamNotFoundError(undefined, streamId);
           const backwards = options.direction === 'backwards';
           const ordered = backwards ? [...stream].reverse() : stream;
@@ -125,11 +125,11 @@ export class FakeEventStoreDb {
         })();
       },
       readAll: (options: { direction?: string; fromPosition?: ReadPosition; maxCount?: number | bigint }) => {
-        const self = this;
+        const all = this.all;
         return (async function* () {
           await Promise.resolve();
           const backwards = options.direction === 'backwards';
-          const ordered = backwards ? [...self.all].reverse() : self.all;
+          const ordered = backwards ? [...all].reverse() : all;
           const from = options.fromPosition ?? (backwards ? 'end' : 'start');
           const start =
             from === 'start' || from === 'end'
