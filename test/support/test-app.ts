@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * With E2E_STORES=servers (and EVENTSTORE_URL, MONGODB_URL), the e2e suites run against EventStoreDB and
+ * MongoDB: each app gets a MongoDB database of its own; EventStoreDB is shared, so run against a fresh
+ * node (e.g. EVENTSTORE_MEM_DB=true) with --runInBand, since the reports count every ticket of a customer.
+ */
+function serverStores(): Record<string, string> {
+  if (process.env.E2E_STORES !== 'servers') return {};
+  const { EVENTSTORE_URL, MONGODB_URL } = process.env;
+  if (!EVENTSTORE_URL || !MONGODB_URL)
+    throw new Error('E2E_STORES=servers needs EVENTSTORE_URL and MONGODB_URL');
+  const url = new URL(MONGODB_URL);
+  url.pathname = `/e2e_${randomUUID().slice(0, 8)}`;
+  return { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL, READ_STORE: 'mongodb', MONGODB_URL: url.toString() };
+}
+
 /** The real API over a fresh embedded store in a temporary folder (or over the stores in `dataDir`). */
 export async function startTestApp(
   start = '2026-03-02T08:00:00Z',
@@ -36,7 +52,12 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'service-desk-e2e-'));
   const clock = new TestClock(start);
-  const config = loadApiConfig({ DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'NORMAL', ...options.env });
+  const config = loadApiConfig({
+    DATA_DIR: dataDir,
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+    ...serverStores(),
+    ...options.env,
+  });
   const app = await createApp({ config, clock }, { logger: false });
   await app.init();
   const server = app.getHttpServer();
