@@ -10,6 +10,7 @@ const common = {
     '^@app/read-store(|/.*)$': '<rootDir>/libs/read-store/src$1',
     '^@app/projections(|/.*)$': '<rootDir>/libs/projections/src$1',
     '^@app/stores(|/.*)$': '<rootDir>/libs/stores/src$1',
+    '^@app/automation(|/.*)$': '<rootDir>/libs/automation/src$1',
   },
 };
 

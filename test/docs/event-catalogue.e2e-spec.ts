@@ -1,4 +1,4 @@
-import { AGREEMENT_EVENT_TYPES, TICKET_EVENT_TYPES } from '@app/domain';
+import { AGREEMENT_EVENT_TYPES, NOTIFICATION_EVENT_TYPES, TICKET_EVENT_TYPES } from '@app/domain';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,6 +8,10 @@ describe('the event catalogue', () => {
 
   it.each([...TICKET_EVENT_TYPES, ...AGREEMENT_EVENT_TYPES])('documents %s at schema version 1', (type) => {
     expect(catalogue).toContain(`### ${type} (v1)`);
+  });
+
+  it.each(NOTIFICATION_EVENT_TYPES)('documents the delivery record %s at schema version 1', (type) => {
+    expect(catalogue).toContain(`#### ${type} (v1)`);
   });
 
   it('documents no event type the code does not have', () => {

@@ -1,8 +1,10 @@
+import { AgreementCommands, AgreementRepository, TicketCommands, systemClock } from '@app/application';
+import { AgreementTerms, LogTicket } from '@app/domain';
 import { SqliteEventStore, verifyEventChains } from '@app/event-store';
 import { collectionsOf, recomputeReadModels, serviceDeskProjection } from '@app/projections';
 import { SqliteReadStore } from '@app/read-store';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +38,7 @@ describe('crash safety under SIGKILL', () => {
       });
     });
 
-  async function start(): Promise<void> {
+  async function start(env: Record<string, string> = {}): Promise<void> {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [join(root, 'dist/apps/api/apps/api/src/main.js')], {
@@ -46,6 +48,7 @@ describe('crash safety under SIGKILL', () => {
         DATA_DIR: dataDir,
         SQLITE_SYNCHRONOUS: 'FULL',
         NODE_ENV: 'test',
+        ...env,
       },
       stdio: 'ignore',
     });
@@ -225,4 +228,122 @@ describe('crash safety under SIGKILL', () => {
       await readStore.close();
     }
   }, 60_000);
+
+  it('runs the process manager and the outbox through SIGKILLs: every due action and email happens exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'automation-crash-'));
+    const env = { DATA_DIR: dir, AUTOMATION_INTERVAL_MS: '50', SQLITE_SYNCHRONOUS: 'NORMAL' };
+    // History with deadlines long past: a Monday two to three weeks ago, at 12:00Z (office hours in Amsterdam).
+    // The child process runs on the system clock: the history is placed relative to it.
+    const monday = new Date(systemClock.now().getTime() - 14 * 86_400_000);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    const day = monday.toISOString().slice(0, 10);
+    const atTime = (time: string) => new Date(`${day}T${time}Z`);
+    const seed = new SqliteEventStore({ path: join(dir, 'events.db') });
+    const agreements = new AgreementRepository(seed);
+    const tickets = new TicketCommands(seed, agreements, systemClock);
+    const admin = { principal: { id: 'admin-1', role: 'admin' as const, customers: ['*'] } };
+    const agreementId = 'agr-crash';
+    await new AgreementCommands(seed, systemClock).execute(
+      agreementId,
+      {
+        type: 'CreateAgreement',
+        data: { agreementId, customerId: 'acme', name: 'ACME', services: ['email'] },
+      },
+      admin,
+    );
+    await new AgreementCommands(seed, systemClock).execute(
+      agreementId,
+      {
+        type: 'PublishAgreementVersion',
+        data: { effectiveFrom: '2020-01-01T00:00:00Z', terms: acmeTerms as AgreementTerms },
+      },
+      admin,
+    );
+    const agent = { id: 'agent-1', role: 'agent' as const, customers: ['*'] };
+    const resolvedIds: string[] = [];
+    const waitingIds: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      const ticketId = `auto-${n}`;
+      const body = ticketBody(agreementId, { priority: 'P4' });
+      await tickets.execute(
+        ticketId,
+        { type: 'LogTicket', data: { ...body, description: '', ticketId } as LogTicket['data'] },
+        { principal: agent, occurredAt: atTime('12:00:00') },
+      );
+      await tickets.execute(
+        ticketId,
+        { type: 'AcknowledgeTicket', data: { assigneeId: 'agent-1' } },
+        { principal: agent, occurredAt: atTime('12:05:00') },
+      );
+      if (n % 2 === 0) {
+        await tickets.execute(
+          ticketId,
+          { type: 'ResolveTicket', data: { resolutionCode: 'fixed', notes: '' } },
+          { principal: agent, occurredAt: atTime('12:30:00') },
+        );
+        resolvedIds.push(ticketId);
+      } else {
+        await tickets.execute(
+          ticketId,
+          { type: 'RequestUserInfo', data: { question: 'Which one?' } },
+          { principal: agent, occurredAt: atTime('12:30:00') },
+        );
+        waitingIds.push(ticketId);
+      }
+    }
+    await seed.close();
+
+    const previous = dataDir;
+    dataDir = dir;
+    try {
+      for (let round = 0; round < 3; round++) {
+        await start(env);
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+        await kill();
+      }
+      await start(env);
+      // Until the work is done: every due action taken and every notification delivered or skipped.
+      const store = () => new SqliteEventStore({ path: join(dir, 'events.db') });
+      let done = false;
+      for (let attempt = 0; attempt < 200 && !done; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const events = store();
+        const all = await events.readAll({ maxCount: 1_000_000 });
+        await events.close();
+        const count = (type: string) => all.filter((event) => event.type === type).length;
+        done =
+          count('TicketAutoClosed') === 20 &&
+          count('UserManagerContacted') === 20 &&
+          count('NotificationSent') === 40 &&
+          count('NotificationSkipped') === 40;
+      }
+      await kill();
+      const events = store();
+      const all = await events.readAll({ maxCount: 1_000_000 });
+      await events.close();
+      const byStream = (type: string) =>
+        all
+          .filter((event) => event.type === type)
+          .map((event) => event.streamId)
+          .sort();
+      expect(byStream('TicketAutoClosed')).toEqual(resolvedIds.map((id) => `ticket-${id}`).sort());
+      expect(byStream('UserReminderSent')).toEqual(waitingIds.map((id) => `ticket-${id}`).sort());
+      expect(byStream('UserManagerContacted')).toEqual(waitingIds.map((id) => `ticket-${id}`).sort());
+      // One delivery record per notification: 40 emails for the follow-ups, the 40 "logged" emails of
+      // weeks-old history skipped as old news.
+      const terminal = [...byStream('NotificationSent'), ...byStream('NotificationSkipped')];
+      expect(new Set(terminal).size).toBe(80);
+      expect(terminal).toHaveLength(80);
+      const files = readdirSync(join(dir, 'mail')).filter((file) => file.endsWith('.eml'));
+      expect(files).toHaveLength(40);
+      const sentIds = all
+        .filter((event) => event.type === 'NotificationSent')
+        .map((event) => `${event.streamId.slice('notification-'.length)}.eml`)
+        .sort();
+      expect(files.sort()).toEqual(sentIds);
+    } finally {
+      dataDir = previous;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

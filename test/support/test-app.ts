@@ -55,6 +55,8 @@ export async function startTestApp(
   const config = loadApiConfig({
     DATA_DIR: dataDir,
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    // The process manager ticks only when a test says so (app.get(AutomationScheduler).tick()).
+    AUTOMATION_INTERVAL_MS: '0',
     ...serverStores(),
     ...options.env,
   });

@@ -7,10 +7,12 @@ import {
   TicketQueries,
   systemClock,
 } from '@app/application';
+import { AutomationScheduler, NotificationOutbox, createMailSender } from '@app/automation';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import {
   AuditReports,
   CheckpointFollower,
+  ProjectionProgress,
   ProjectionRunner,
   ReadQueries,
   serviceDeskProjection,
@@ -52,13 +54,23 @@ class StoresLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionRunner | CheckpointFollower,
+    private readonly automation: AutomationScheduler,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
+
+  /** The process manager runs beside the projections (here only when this process runs them). */
+  private get runsAutomation(): boolean {
+    const { stores, automation } = this.config;
+    return stores.projections === 'in-process' && automation.enabled && automation.intervalMs > 0;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.progress.start();
+    if (this.runsAutomation) this.automation.start(this.config.automation.intervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.automation.stop();
     if (this.progress instanceof ProjectionRunner) {
       await this.progress.waitFor(await this.events.headPosition(), 5000);
       await this.progress.stop();
@@ -117,6 +129,32 @@ export class AppModule {
                   logger: new Logger('projection'),
                 })
               : new CheckpointFollower(readStore, serviceDeskProjection.name),
+        },
+        {
+          provide: AutomationScheduler,
+          inject: [EVENT_STORE, READ_STORE, TicketCommands, AgreementRepository, CLOCK, PROJECTION_PROGRESS],
+          useFactory: (
+            events: EventStore,
+            readStore: ReadStore,
+            tickets: TicketCommands,
+            agreements: AgreementRepository,
+            c: Clock,
+            progress: ProjectionProgress,
+          ) =>
+            new AutomationScheduler(
+              readStore,
+              tickets,
+              (agreementId, version) => agreements.termsOf(agreementId, version),
+              new NotificationOutbox(
+                events,
+                readStore,
+                createMailSender(config.automation),
+                config.automation.outbox,
+              ),
+              c,
+              new Logger('automation'),
+              async () => void (await progress.waitFor(await events.headPosition(), 5000)),
+            ),
         },
         StoresLifecycle,
         ReadYourWrites,

@@ -1,3 +1,4 @@
+import { AutomationConfigError, loadAutomationConfig } from '@app/automation';
 import { StoresConfigError, describeStores, loadStoresConfig } from '@app/stores';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,7 +10,14 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
   const healthPort = Number(env.PROJECTOR_HEALTH_PORT ?? 3001);
   if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535)
     throw new StoresConfigError([`PROJECTOR_HEALTH_PORT "${env.PROJECTOR_HEALTH_PORT}" is not a port`]);
-  return { stores, healthPort, reportEveryMs: Number(env.PROJECTOR_REPORT_MS ?? 30_000) };
+  let automation;
+  try {
+    automation = loadAutomationConfig(env, stores.dataDir);
+  } catch (error) {
+    if (error instanceof AutomationConfigError) throw new StoresConfigError([error.message]);
+    throw error;
+  }
+  return { stores, healthPort, reportEveryMs: Number(env.PROJECTOR_REPORT_MS ?? 30_000), automation };
 }
 
 async function main(): Promise<void> {

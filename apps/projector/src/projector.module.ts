@@ -1,3 +1,5 @@
+import { AgreementRepository, TicketCommands, systemClock } from '@app/application';
+import { AutomationConfig, AutomationScheduler, NotificationOutbox, createMailSender } from '@app/automation';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { ProjectionRunner, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore } from '@app/read-store';
@@ -20,6 +22,8 @@ export interface ProjectorConfig {
   readonly healthPort: number;
   /** How often the lag is logged. */
   readonly reportEveryMs: number;
+  /** The process manager and the notification outbox run beside the projections. */
+  readonly automation: AutomationConfig;
 }
 
 export const PROJECTOR_CONFIG = Symbol('PROJECTOR_CONFIG');
@@ -60,6 +64,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly runner: ProjectionRunner,
+    private readonly automation: AutomationScheduler,
   ) {}
 
   /** The port the health endpoint listens on (after start-up). */
@@ -70,6 +75,8 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();
+    const { automation } = this.config;
+    if (automation.enabled && automation.intervalMs > 0) this.automation.start(automation.intervalMs);
     this.server = createServer((request, response) => {
       if (request.method !== 'GET' || request.url !== '/health') {
         response.writeHead(404, { 'content-type': 'application/json' });
@@ -108,6 +115,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     if (this.reporter) clearInterval(this.reporter);
+    await this.automation.stop();
     await this.runner.stop();
     this.logger.log(
       `stopped${signal ? ` on ${signal}` : ''}: ${serviceDeskProjection.name} checkpoint at ${this.runner.state.position}`,
@@ -147,6 +155,27 @@ export class ProjectorModule {
             new ProjectionRunner(events, readStore, serviceDeskProjection, {
               logger: new Logger('projection'),
             }),
+        },
+        {
+          provide: AutomationScheduler,
+          inject: [EVENT_STORE, READ_STORE, ProjectionRunner],
+          useFactory: (events: EventStore, readStore: ReadStore, runner: ProjectionRunner) => {
+            const agreements = new AgreementRepository(events);
+            return new AutomationScheduler(
+              readStore,
+              new TicketCommands(events, agreements, systemClock),
+              (agreementId, version) => agreements.termsOf(agreementId, version),
+              new NotificationOutbox(
+                events,
+                readStore,
+                createMailSender(config.automation),
+                config.automation.outbox,
+              ),
+              systemClock,
+              new Logger('automation'),
+              async () => void (await runner.waitFor(await events.headPosition(), 5000)),
+            );
+          },
         },
         ProjectorLifecycle,
       ],

@@ -8,6 +8,10 @@ import {
   UserErrorCharge,
   canIssue,
   DomainError,
+  TicketRecord,
+  dueActions,
+  evolveTicketRecord,
+  toMs,
   canReadTicket,
   decideTicket,
   describeTicketEvent,
@@ -19,7 +23,7 @@ import {
   ticketStateOf,
   userErrorChargeOf,
 } from '@app/domain';
-import { EventStore, NewEvent, StoredEvent } from '@app/event-store';
+import { EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError } from '@app/event-store';
 import { AgreementRepository } from './agreements';
 import { ForbiddenError, NotFoundError } from './application-errors';
 import { Clock } from './clock';
@@ -143,6 +147,78 @@ export class TicketCommands {
     return { outcomes, eventsAppended: appended.length, state };
   }
 
+  /**
+   * The process manager's step for one ticket: fold its stream (state and SLA tally), ask the agreement's
+   * rules what is due by `nowMs` (`dueActions`), and decide each due command as `principal` (the system),
+   * dated when it fell due (or at the ticket's last event, if later). A command already in the stream (same
+   * deterministic key) is not issued again; one the decider refuses (the ticket moved on) appends nothing.
+   * The accepted events are appended together; a concurrent writer makes it start over on the new state.
+   */
+  async runAutomation(ticketId: string, nowMs: number, principal: Principal): Promise<AutomationOutcome[]> {
+    const streamId = ticketStreamId(ticketId);
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.readStream(streamId);
+      if (stored.length === 0) return [];
+      const recorded = new Set(stored.map((event) => event.metadata.commandId));
+      const events = stored.map(toTimedTicketEvent);
+      const logged = ticketStateOf(events.slice(0, 1)) as ExistingTicket;
+      const terms = await this.agreements.termsOf(logged.agreementId, logged.agreementVersion);
+      let record: TicketRecord | null = null;
+      for (const event of events) record = evolveTicketRecord(record, event, terms);
+      if (!record) return [];
+      let state: TicketState = record.ticket;
+      const outcomes: AutomationOutcome[] = [];
+      const appended: NewEvent[] = [];
+      for (const action of dueActions(record.ticket, record.sla, terms, nowMs, events)) {
+        const commandId = idempotentCommandId(principal.id, action.key);
+        if (recorded.has(commandId)) {
+          outcomes.push({ key: action.key, type: action.command.type, kind: 'already_recorded' });
+          continue;
+        }
+        const at = Math.max(action.dueAtMs, toMs((state as ExistingTicket).lastEventAt));
+        try {
+          const decided = await this.decideOn(ticketId, state, action.command, principal, at);
+          const occurredAt = new Date(at);
+          for (const event of decided)
+            state = evolveTicket(state, {
+              ...event,
+              occurredAt: occurredAt.toISOString(),
+            } as TimedTicketEvent);
+          appended.push(
+            ...newEventsOf(decided, {
+              principal,
+              commandId,
+              correlationId: commandId,
+              occurredAt,
+              commandFingerprint: fingerprint(action.command),
+              deterministicIds: true,
+            }),
+          );
+          outcomes.push({
+            key: action.key,
+            type: action.command.type,
+            kind: 'applied',
+            occurredAt: occurredAt.toISOString(),
+          });
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (!refusal) throw error;
+          outcomes.push({ key: action.key, type: action.command.type, kind: 'refused', ...refusal });
+        }
+      }
+      if (appended.length === 0) return outcomes;
+      try {
+        await this.store.appendToStream(streamId, appended, {
+          expectedRevision: stored[stored.length - 1].streamRevision,
+        });
+        return outcomes;
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
   /** Permission, then the decider, on a given state: what every command of a ticket goes through. */
   private async decideOn(
     ticketId: string,
@@ -205,6 +281,13 @@ function refusalOf(error: unknown): { code: string; reason: string } | null {
   if (error instanceof ForbiddenError) return { code: 'forbidden', reason: error.reason };
   return null;
 }
+
+/** What the process manager did about one due action of a ticket. */
+export type AutomationOutcome = { readonly key: string; readonly type: string } & (
+  | { readonly kind: 'applied'; readonly occurredAt: string }
+  | { readonly kind: 'already_recorded' }
+  | { readonly kind: 'refused'; readonly code: string; readonly reason: string }
+);
 
 export type HistoryOutcome =
   | { readonly kind: 'applied'; readonly eventTypes: readonly string[] }

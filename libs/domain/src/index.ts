@@ -13,3 +13,5 @@ export * from './charges/user-error-charge';
 export * from './reports/sla-report';
 export * from './reports/charges-report';
 export * from './ticket/ticket-timeline';
+export * from './automation/due-actions';
+export * from './notification/notification-events';

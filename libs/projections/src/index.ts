@@ -7,3 +7,4 @@ export * from './recompute';
 export * from './audit-reports';
 export * from './report-csv';
 export * from './checkpoint-follower';
+export * from './notifications-read-model';

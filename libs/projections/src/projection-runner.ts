@@ -8,6 +8,7 @@ import {
   ProjectionError,
   ReadModel,
   collectionsOf,
+  routes,
   writesFor,
 } from './projection';
 
@@ -162,7 +163,7 @@ export class ProjectionRunner {
     if (batch.length === 0) return;
     const routed = batch.map((event) => ({
       event,
-      models: this.projection.readModels.filter((model) => event.streamId.startsWith(model.streamPrefix)),
+      models: this.projection.readModels.filter((model) => routes(model, event)),
     }));
     const working = new Map<string, Map<string, ProjectedDocument | null>>();
     for (const model of this.projection.readModels) {

@@ -22,6 +22,8 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
   readonly streamPrefix: string;
   /** The event types it reads, for the catalogue and the docs. */
   readonly eventTypes: readonly string[];
+  /** Narrows the events of its streams it applies (default: all of them). */
+  readonly accepts?: (event: StoredEvent) => boolean;
   readonly indexes: readonly IndexSpec[];
   /** Small models the context reads are kept in memory by the runner. */
   readonly keepInMemory?: boolean;
@@ -51,6 +53,11 @@ export interface Projection {
   /** Name of the checkpoint; bump the version suffix when the documents' shape changes (then rebuild). */
   readonly name: string;
   readonly readModels: readonly ReadModel[];
+}
+
+/** Whether a read model applies an event: one of its streams, and one it accepts. */
+export function routes(model: ReadModel, event: StoredEvent): boolean {
+  return event.streamId.startsWith(model.streamPrefix) && (model.accepts?.(event) ?? true);
 }
 
 /** Every collection a projection writes, its read models' and their derived ones, with their indexes. */

@@ -6,6 +6,7 @@ import {
   ProjectionContext,
   ProjectionError,
   collectionsOf,
+  routes,
   writesFor,
 } from './projection';
 import { serviceDeskProjection } from './service-desk-projection';
@@ -59,7 +60,7 @@ export async function recomputeReadModels(
         continue;
       if (skipped.has(event.streamId) || isOtherCustomer(event, options.customerId, skipped)) continue;
       for (const model of models) {
-        if (!event.streamId.startsWith(model.streamPrefix)) continue;
+        if (!routes(model, event)) continue;
         const id = model.documentId(event);
         const collection = docs.get(model.collection) as Map<string, ProjectedDocument | null>;
         try {

@@ -28,6 +28,7 @@ import {
   toAgreementEvent,
   toTimedTicketEvent,
 } from '@app/application/event-mapping';
+import { notificationsReadModel } from './notifications-read-model';
 import { Projection, ProjectionContext, ReadModel } from './projection';
 
 export type AgreementDoc = AgreementState & { readonly id: string };
@@ -234,5 +235,5 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
 /** The embedded default runs one projection holding every read model of the service desk. */
 export const serviceDeskProjection: Projection = {
   name: 'service-desk.v1',
-  readModels: [agreementsReadModel, ticketsReadModel],
+  readModels: [agreementsReadModel, ticketsReadModel, notificationsReadModel],
 };

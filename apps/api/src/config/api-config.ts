@@ -1,4 +1,5 @@
 import { Principal, ROLES, Role } from '@app/domain';
+import { AutomationConfig, AutomationConfigError, loadAutomationConfig } from '@app/automation';
 import { StoresConfig, StoresConfigError, loadStoresConfig } from '@app/stores';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +10,8 @@ export interface ApiConfig {
   readonly dataDir: string;
   /** Which event and read stores, and where the projections run. */
   readonly stores: StoresConfig;
+  /** The process manager and the notification outbox (run where the projections run). */
+  readonly automation: AutomationConfig;
   /** Bearer token -> principal. */
   readonly principals: ReadonlyMap<string, Principal>;
   readonly principalsSource: string;
@@ -65,10 +68,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT "${env.PORT}" is not a port`);
   let stores: StoresConfig;
+  let automation: AutomationConfig;
   try {
     stores = loadStoresConfig(env);
+    automation = loadAutomationConfig(env, stores.dataDir);
   } catch (error) {
-    if (error instanceof StoresConfigError) throw new ConfigError(error.message);
+    if (error instanceof StoresConfigError || error instanceof AutomationConfigError)
+      throw new ConfigError(error.message);
     throw error;
   }
   if (env.NODE_ENV === 'production' && !env.PRINCIPALS_FILE) {
@@ -85,6 +91,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port,
     dataDir: stores.dataDir,
     stores,
+    automation,
     principals: parsePrincipals(principalsSource),
     principalsSource,
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,

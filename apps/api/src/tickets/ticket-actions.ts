@@ -1,4 +1,4 @@
-import { TicketCommand } from '@app/domain';
+import { AutomationCommand, TicketCommand } from '@app/domain';
 import { AcknowledgeTicketDto } from './acknowledge-ticket/acknowledge-ticket.dto';
 import { AssignTicketDto } from './assign-ticket/assign-ticket.dto';
 import { AutoCloseTicketDto } from './auto-close-ticket/auto-close-ticket.dto';
@@ -18,7 +18,8 @@ import { RevokeChargeWaiverDto } from './revoke-charge-waiver/revoke-charge-waiv
 import { RevokeUserErrorReclassificationDto } from './revoke-user-error-reclassification/revoke-user-error-reclassification.dto';
 import { WaiveChargeDto } from './waive-charge/waive-charge.dto';
 
-export type ActionCommand = Exclude<TicketCommand, { type: 'LogTicket' }>;
+/** The commands people send over HTTP; automation's commands are issued by the process manager only. */
+export type ActionCommand = Exclude<TicketCommand, { type: 'LogTicket' } | AutomationCommand>;
 type ActionType = ActionCommand['type'];
 type DataOf<K extends ActionType> = Extract<ActionCommand, { type: K }>['data'];
 

@@ -40,6 +40,29 @@ export type CorrectUserErrorCategory = Command<
   { category: string; reason: string }
 >;
 
+/** Automation (the process manager, as `system`): follow-ups, missed updates and escalations. */
+export type SendUserReminder = Command<'SendUserReminder', Record<string, never>>;
+export type ContactUserManager = Command<'ContactUserManager', Record<string, never>>;
+export type RecordMissedCustomerUpdate = Command<
+  'RecordMissedCustomerUpdate',
+  { occurrence: number; dueAt: string }
+>;
+export type EscalationTarget = 'response' | 'resolution';
+export type EscalationLevel = 'warning' | 'breach';
+export type EscalateTicket = Command<
+  'EscalateTicket',
+  { target: EscalationTarget; level: EscalationLevel; thresholdAt: string }
+>;
+
+export type AutomationCommand =
+  SendUserReminder | ContactUserManager | RecordMissedCustomerUpdate | EscalateTicket;
+export const AUTOMATION_COMMAND_TYPES = [
+  'SendUserReminder',
+  'ContactUserManager',
+  'RecordMissedCustomerUpdate',
+  'EscalateTicket',
+] as const satisfies readonly AutomationCommand['type'][];
+
 export type TicketCommand =
   | LogTicket
   | AcknowledgeTicket
@@ -59,6 +82,7 @@ export type TicketCommand =
   | WaiveCharge
   | RevokeChargeWaiver
   | CorrectEffort
-  | CorrectUserErrorCategory;
+  | CorrectUserErrorCategory
+  | AutomationCommand;
 
 export type TicketCommandType = TicketCommand['type'];

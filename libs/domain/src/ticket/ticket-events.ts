@@ -88,6 +88,48 @@ export type UserErrorCategoryCorrected = Event<
   { from: string; to: string; reason: string }
 >;
 
+/** The requester was reminded that the ticket waits for them (automation). */
+export type UserReminderSent = Event<
+  'UserReminderSent',
+  { requester: Person; awaitingSince: IsoInstant; afterBusinessDays: number; deadline: IsoInstant }
+>;
+/** The requester's manager was contacted because the requester stayed silent (automation). */
+export type UserManagerContacted = Event<
+  'UserManagerContacted',
+  {
+    manager: Person;
+    requester: Person;
+    awaitingSince: IsoInstant;
+    afterBusinessDays: number;
+    deadline: IsoInstant;
+  }
+>;
+/**
+ * An update interval of running business time passed without a customer update (automation). The
+ * reported figure is computed from the SLA clock; this records that it was noticed and the assignee told.
+ */
+export type CustomerUpdateMissed = Event<
+  'CustomerUpdateMissed',
+  {
+    occurrence: number;
+    dueAt: IsoInstant;
+    intervalMinutes: number;
+    priority: Priority;
+    assigneeId: string | null;
+  }
+>;
+/** A target is near (warning, at 75%) or passed (breach) (automation). */
+export type TicketEscalated = Event<
+  'TicketEscalated',
+  {
+    target: 'response' | 'resolution';
+    level: 'warning' | 'breach';
+    priority: Priority;
+    thresholdAt: IsoInstant;
+    assigneeId: string | null;
+  }
+>;
+
 export type TicketEvent =
   | TicketLogged
   | TicketAcknowledged
@@ -107,7 +149,11 @@ export type TicketEvent =
   | ChargeWaived
   | ChargeWaiverRevoked
   | EffortCorrected
-  | UserErrorCategoryCorrected;
+  | UserErrorCategoryCorrected
+  | UserReminderSent
+  | UserManagerContacted
+  | CustomerUpdateMissed
+  | TicketEscalated;
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -132,6 +178,10 @@ export const TICKET_EVENT_TYPES: readonly TicketEventType[] = [
   'ChargeWaiverRevoked',
   'EffortCorrected',
   'UserErrorCategoryCorrected',
+  'UserReminderSent',
+  'UserManagerContacted',
+  'CustomerUpdateMissed',
+  'TicketEscalated',
 ];
 
 /** A ticket event as it happened: business computations need to know when. */

@@ -39,6 +39,10 @@ const ROLES_BY_COMMAND: Readonly<Record<TicketCommandType, readonly Role[]>> = {
   RevokeChargeWaiver: STAFF,
   CorrectEffort: STAFF,
   CorrectUserErrorCategory: STAFF,
+  SendUserReminder: ['system', 'admin'],
+  ContactUserManager: ['system', 'admin'],
+  RecordMissedCustomerUpdate: ['system', 'admin'],
+  EscalateTicket: ['system', 'admin'],
 };
 
 export function canSeeCustomer(principal: Principal, customerId: string): boolean {

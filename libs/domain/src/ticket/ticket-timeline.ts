@@ -44,6 +44,14 @@ export function describeTicketEvent(event: TicketEvent): string {
       return `Charge waiver withdrawn: ${event.data.reason}`;
     case 'EffortCorrected':
       return `Logged effort corrected from ${event.data.previousTotalMinutes} to ${event.data.correctedTotalMinutes} minutes: ${event.data.reason}`;
+    case 'UserReminderSent':
+      return `Reminded ${event.data.requester.name} that the ticket waits for them (${event.data.afterBusinessDays} business days without an answer)`;
+    case 'UserManagerContacted':
+      return `Contacted ${event.data.manager.name}, manager of ${event.data.requester.name}, after ${event.data.afterBusinessDays} business days without an answer`;
+    case 'CustomerUpdateMissed':
+      return `Customer update ${event.data.occurrence} missed (due ${event.data.dueAt}, every ${event.data.intervalMinutes} business minutes for ${event.data.priority})`;
+    case 'TicketEscalated':
+      return `Escalated: ${event.data.target} target ${event.data.level === 'warning' ? 'at 75%' : 'breached'} (${event.data.priority})`;
     case 'UserErrorCategoryCorrected':
       return `User-error category corrected from ${event.data.from} to ${event.data.to}: ${event.data.reason}`;
     default:

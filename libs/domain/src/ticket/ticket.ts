@@ -41,6 +41,17 @@ export interface ExistingTicket {
   readonly effortMinutes: number;
   readonly reopenCount: number;
   readonly chargeWaiver: { readonly reason: string; readonly approverId: string } | null;
+  /** While awaiting the user: when the wait began and which follow-ups went out. */
+  readonly followUp: {
+    readonly since: IsoInstant;
+    readonly remindedAt: IsoInstant | null;
+    readonly managerContactedAt: IsoInstant | null;
+  } | null;
+  /** Escalations made, as "target:level" ("resolution:warning", "response:breach", ...). */
+  readonly escalations: readonly string[];
+  /** Missed customer updates recorded since the last customer update. */
+  readonly missedUpdatesRecorded: number;
+  readonly lastCustomerUpdateAt: IsoInstant | null;
 }
 
 export type TicketState = { readonly exists: false } | ExistingTicket;
@@ -88,6 +99,10 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
       effortMinutes: 0,
       reopenCount: 0,
       chargeWaiver: null,
+      followUp: null,
+      escalations: [],
+      missedUpdatesRecorded: 0,
+      lastCustomerUpdateAt: null,
     };
   }
   if (!state.exists) return state;
@@ -105,13 +120,17 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
     case 'PriorityChanged':
       return { ...ticket, priority: event.data.to };
     case 'CustomerUpdateRecorded':
-      return ticket;
+      return { ...ticket, missedUpdatesRecorded: 0, lastCustomerUpdateAt: event.occurredAt };
     case 'EffortLogged':
       return { ...ticket, effortMinutes: ticket.effortMinutes + event.data.minutes };
     case 'UserInfoRequested':
-      return { ...ticket, status: 'awaiting_user' };
+      return {
+        ...ticket,
+        status: 'awaiting_user',
+        followUp: { since: event.occurredAt, remindedAt: null, managerContactedAt: null },
+      };
     case 'UserResponded':
-      return { ...ticket, status: 'in_progress' };
+      return { ...ticket, status: 'in_progress', followUp: null };
     case 'ReclassifiedAsUserError':
       return {
         ...ticket,
@@ -129,7 +148,13 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
     case 'TicketAutoClosed':
       return { ...ticket, status: 'closed', closure: 'auto_closed', closedAt: event.occurredAt };
     case 'TicketClosedUnresolved':
-      return { ...ticket, status: 'closed', closure: 'closed_unresolved', closedAt: event.occurredAt };
+      return {
+        ...ticket,
+        status: 'closed',
+        closure: 'closed_unresolved',
+        closedAt: event.occurredAt,
+        followUp: null,
+      };
     case 'ChargeWaived':
       return { ...ticket, chargeWaiver: { reason: event.data.reason, approverId: event.data.approverId } };
     case 'ChargeWaiverRevoked':
@@ -140,6 +165,21 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
       return ticket.userError
         ? { ...ticket, userError: { ...ticket.userError, category: event.data.to } }
         : ticket;
+    case 'UserReminderSent':
+      return ticket.followUp
+        ? { ...ticket, followUp: { ...ticket.followUp, remindedAt: event.occurredAt } }
+        : ticket;
+    case 'UserManagerContacted':
+      return ticket.followUp
+        ? { ...ticket, followUp: { ...ticket.followUp, managerContactedAt: event.occurredAt } }
+        : ticket;
+    case 'CustomerUpdateMissed':
+      return { ...ticket, missedUpdatesRecorded: (ticket.missedUpdatesRecorded ?? 0) + 1 };
+    case 'TicketEscalated':
+      return {
+        ...ticket,
+        escalations: [...(ticket.escalations ?? []), `${event.data.target}:${event.data.level}`],
+      };
     default:
       return assertNever(event, 'ticket event');
   }
@@ -339,6 +379,100 @@ export function decideTicket(
         type: 'UserErrorCategoryCorrected',
         schemaVersion: 1,
         data: { from: state.userError.category, to: command.data.category, reason: command.data.reason },
+      });
+    }
+    case 'SendUserReminder':
+    case 'ContactUserManager': {
+      requireStatus(state, ['awaiting_user'], 'follow up with the user');
+      const followUp = state.followUp as NonNullable<ExistingTicket['followUp']>;
+      const terms = termsOf(state, context);
+      const reminder = command.type === 'SendUserReminder';
+      if (reminder && followUp.remindedAt)
+        refuse('already_reminded', `the user was reminded at ${followUp.remindedAt}`);
+      if (!reminder && !followUp.remindedAt)
+        refuse('reminder_not_sent', "the manager is contacted only after the user's reminder");
+      if (!reminder && followUp.managerContactedAt)
+        refuse('manager_already_contacted', `the manager was contacted at ${followUp.managerContactedAt}`);
+      const afterBusinessDays = reminder
+        ? terms.followUp.reminderAfterBusinessDays
+        : terms.followUp.managerContactAfterBusinessDays;
+      const deadline = endOfNthBusinessDayAfter(terms.calendar, toMs(followUp.since), afterBusinessDays);
+      if (context.now < deadline) {
+        refuse(
+          'follow_up_too_early',
+          `a ticket awaiting the user since ${followUp.since} gets its ${reminder ? 'reminder' : 'manager contact'} after ${afterBusinessDays} business days, at ${toIso(deadline)}`,
+          { deadline: toIso(deadline) },
+        );
+      }
+      const { manager, ...requester } = state.requester;
+      const person = { id: requester.id, name: requester.name, email: requester.email };
+      return reminder
+        ? one({
+            type: 'UserReminderSent',
+            schemaVersion: 1,
+            data: {
+              requester: person,
+              awaitingSince: followUp.since,
+              afterBusinessDays,
+              deadline: toIso(deadline),
+            },
+          })
+        : one({
+            type: 'UserManagerContacted',
+            schemaVersion: 1,
+            data: {
+              manager,
+              requester: person,
+              awaitingSince: followUp.since,
+              afterBusinessDays,
+              deadline: toIso(deadline),
+            },
+          });
+    }
+    case 'RecordMissedCustomerUpdate': {
+      requireStatus(state, OPEN_STATUSES, 'record a missed customer update');
+      const expected = (state.missedUpdatesRecorded ?? 0) + 1;
+      if (command.data.occurrence !== expected) {
+        refuse(
+          'missed_update_out_of_sequence',
+          `missed update ${command.data.occurrence} since the last customer update; the next to record is ${expected}`,
+        );
+      }
+      if (toMs(command.data.dueAt) > context.now)
+        refuse('not_yet_due', `the customer update is due at ${command.data.dueAt}, not yet missed`);
+      return one({
+        type: 'CustomerUpdateMissed',
+        schemaVersion: 1,
+        data: {
+          occurrence: command.data.occurrence,
+          dueAt: toIso(toMs(command.data.dueAt)),
+          intervalMinutes: termsOf(state, context).customerUpdateIntervalMinutes[state.priority],
+          priority: state.priority,
+          assigneeId: state.assigneeId,
+        },
+      });
+    }
+    case 'EscalateTicket': {
+      const { target, level } = command.data;
+      requireStatus(
+        state,
+        target === 'response' ? ['logged'] : OPEN_STATUSES,
+        `escalate the ${target} target`,
+      );
+      if ((state.escalations ?? []).includes(`${target}:${level}`))
+        refuse('already_escalated', `the ${target} target was already escalated (${level})`);
+      if (toMs(command.data.thresholdAt) > context.now)
+        refuse('not_yet_due', `the ${target} ${level} threshold is at ${command.data.thresholdAt}`);
+      return one({
+        type: 'TicketEscalated',
+        schemaVersion: 1,
+        data: {
+          target,
+          level,
+          priority: state.priority,
+          thresholdAt: toIso(toMs(command.data.thresholdAt)),
+          assigneeId: state.assigneeId,
+        },
       });
     }
     default:

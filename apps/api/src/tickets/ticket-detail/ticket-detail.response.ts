@@ -19,6 +19,7 @@ export function slaResponse(sla: SlaClock) {
     breached: sla.breached,
     breachedOpen: sla.breachedOpen,
     dueAt: sla.dueAt,
+    missedCustomerUpdates: sla.missedCustomerUpdates,
   };
 }
 
@@ -45,6 +46,9 @@ export function ticketDetailResponse(view: TicketView) {
     userError: ticket.userError,
     effortMinutes: ticket.effortMinutes,
     chargeWaiver: ticket.chargeWaiver,
+    // What the automation did: follow-ups of the current wait for the user, escalations made.
+    followUp: ticket.followUp ?? null,
+    escalations: ticket.escalations ?? [],
     agreement: { agreementId: ticket.agreementId, version: ticket.agreementVersion },
     sla: slaResponse(view.sla),
     charge: view.charge,

@@ -1,0 +1,165 @@
+import { NOTIFICATION_EVENT_TYPES, NotificationEvent, TicketEvent } from '@app/domain';
+import { StoredEvent } from '@app/event-store';
+import { ReadModel } from './projection';
+
+export const NOTIFICATION_STREAM_PREFIX = 'notification-';
+export const notificationStreamId = (notificationId: string) =>
+  `${NOTIFICATION_STREAM_PREFIX}${notificationId}`;
+
+/** Who a notification goes to: a person with an address, or an agent (or the service desk) by id. */
+export type Recipient =
+  | {
+      readonly kind: 'person';
+      readonly role: 'requester' | 'manager';
+      readonly name: string;
+      readonly email: string;
+    }
+  | { readonly kind: 'agent'; readonly agentId: string | null };
+
+/** One email the service desk owes: the outbox entry, folded from its cause and its delivery record. */
+export interface NotificationDoc {
+  readonly id: string;
+  readonly ticketId: string;
+  readonly cause: {
+    readonly eventType: string;
+    readonly eventId: string;
+    readonly occurredAt: string;
+    readonly recordedAt: string;
+    /** Issued by the process manager: dated when it fell due, which may be long before it was issued. */
+    readonly byAutomation: boolean;
+  };
+  readonly to: Recipient;
+  readonly subject: string;
+  readonly body: string;
+  /** `failed`: given up after the last attempt (the reason in lastError). */
+  readonly status: 'pending' | 'sent' | 'failed' | 'skipped';
+  readonly attempts: number;
+  /** When to try (again); null once sent or skipped. */
+  readonly nextAttemptAt: string | null;
+  readonly lastError: string | null;
+  readonly sentAt: string | null;
+}
+
+/** The ticket events that owe someone an email. */
+export const NOTIFYING_EVENT_TYPES = [
+  'TicketLogged',
+  'UserReminderSent',
+  'UserManagerContacted',
+  'CustomerUpdateMissed',
+  'TicketEscalated',
+] as const;
+
+const ticketIdOf = (event: StoredEvent) => event.streamId.slice('ticket-'.length);
+
+/** The email a ticket event owes, or null. */
+export function notificationFor(
+  event: StoredEvent,
+): Omit<NotificationDoc, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'> | null {
+  const ticketId = ticketIdOf(event);
+  const cause = {
+    eventType: event.type,
+    eventId: event.id,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.recordedAt,
+    byAutomation: event.metadata.actor.role === 'system',
+  };
+  const base = { id: event.id, ticketId, cause };
+  const e = { type: event.type, data: event.data } as TicketEvent;
+  switch (e.type) {
+    case 'TicketLogged':
+      return {
+        ...base,
+        to: { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
+        subject: `[${ticketId}] We have logged your request: ${e.data.summary}`,
+        body: `Dear ${e.data.requester.name},\n\nyour request "${e.data.summary}" is logged as ticket ${ticketId} (${e.data.priority}). We will keep you informed.\n`,
+      };
+    case 'UserReminderSent':
+      return {
+        ...base,
+        to: { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
+        subject: `[${ticketId}] Reminder: we are waiting for your answer`,
+        body: `Dear ${e.data.requester.name},\n\nticket ${ticketId} has been waiting for your answer since ${e.data.awaitingSince}. Please reply so that we can continue.\n`,
+      };
+    case 'UserManagerContacted':
+      return {
+        ...base,
+        to: { kind: 'person', role: 'manager', name: e.data.manager.name, email: e.data.manager.email },
+        subject: `[${ticketId}] ${e.data.requester.name} has not answered for ${e.data.afterBusinessDays} business days`,
+        body: `Dear ${e.data.manager.name},\n\nticket ${ticketId} of ${e.data.requester.name} has been waiting for their answer since ${e.data.awaitingSince}. Could you help us reach them?\n`,
+      };
+    case 'CustomerUpdateMissed':
+      return {
+        ...base,
+        to: { kind: 'agent', agentId: e.data.assigneeId },
+        subject: `[${ticketId}] Customer update overdue (${e.data.priority})`,
+        body: `The customer of ticket ${ticketId} was due an update at ${e.data.dueAt} (every ${e.data.intervalMinutes} business minutes for ${e.data.priority}).\n`,
+      };
+    case 'TicketEscalated':
+      return {
+        ...base,
+        to: { kind: 'agent', agentId: e.data.assigneeId },
+        subject: `[${ticketId}] Escalation: ${e.data.target} target ${e.data.level === 'warning' ? 'at 75%' : 'breached'} (${e.data.priority})`,
+        body: `Ticket ${ticketId} (${e.data.priority}) reached its ${e.data.target} ${e.data.level === 'warning' ? 'warning threshold (75% of the target)' : 'target'} at ${e.data.thresholdAt}.\n`,
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The outbox: one document per email a ticket event owes, created by the projection in the same
+ * transaction as its checkpoint (so never lost and never created twice), and moved on by the delivery
+ * record in the notification's own stream. A rebuild recreates the same documents with the same status.
+ */
+export const notificationsReadModel: ReadModel<NotificationDoc> = {
+  collection: 'notifications',
+  streamPrefix: '',
+  eventTypes: [...NOTIFYING_EVENT_TYPES, ...NOTIFICATION_EVENT_TYPES],
+  accepts: (event) =>
+    event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX) ||
+    (event.streamId.startsWith('ticket-') &&
+      (NOTIFYING_EVENT_TYPES as readonly string[]).includes(event.type)),
+  indexes: [{ fields: ['status', 'nextAttemptAt'] }, { fields: ['ticketId'] }],
+  documentId: (event) =>
+    event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX)
+      ? event.streamId.slice(NOTIFICATION_STREAM_PREFIX.length)
+      : event.id,
+  evolve: (doc, event) => {
+    if (!event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX)) {
+      const created = notificationFor(event);
+      if (!created) return doc;
+      return {
+        ...created,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: created.cause.occurredAt,
+        lastError: null,
+        sentAt: null,
+      };
+    }
+    if (!doc) throw new Error(`delivery record for an unknown notification ${event.streamId}`);
+    const e = { type: event.type, data: event.data } as NotificationEvent;
+    switch (e.type) {
+      case 'NotificationSent':
+        return {
+          ...doc,
+          status: 'sent',
+          attempts: e.data.attempt,
+          nextAttemptAt: null,
+          sentAt: event.metadata.occurredAt,
+          lastError: null,
+        };
+      case 'NotificationDeliveryFailed':
+        return {
+          ...doc,
+          attempts: e.data.attempt,
+          nextAttemptAt: e.data.nextAttemptAt,
+          lastError: e.data.error,
+        };
+      case 'NotificationSkipped':
+        return { ...doc, status: 'skipped', nextAttemptAt: null, lastError: e.data.reason };
+      default:
+        throw new Error(`unknown notification event ${event.type}`);
+    }
+  },
+};
