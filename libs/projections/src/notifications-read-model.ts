@@ -51,17 +51,29 @@ export const NOTIFYING_EVENT_TYPES = [
 
 const ticketIdOf = (event: StoredEvent) => event.streamId.slice('ticket-'.length);
 
+/**
+ * An event recorded this long after it happened is history brought in (an import), not news: it owes no
+ * email. The process manager's own late actions are news whenever they are issued.
+ */
+export const HISTORY_RECORDING_LAG_MS = 72 * 3_600_000;
+
 /** The email a ticket event owes, or null. */
 export function notificationFor(
   event: StoredEvent,
 ): Omit<NotificationDoc, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'> | null {
+  const byAutomation = event.metadata.actor.role === 'system';
+  if (
+    !byAutomation &&
+    Date.parse(event.recordedAt) - Date.parse(event.metadata.occurredAt) > HISTORY_RECORDING_LAG_MS
+  )
+    return null;
   const ticketId = ticketIdOf(event);
   const cause = {
     eventType: event.type,
     eventId: event.id,
     occurredAt: event.metadata.occurredAt,
     recordedAt: event.recordedAt,
-    byAutomation: event.metadata.actor.role === 'system',
+    byAutomation,
   };
   const base = { id: event.id, ticketId, cause };
   const e = { type: event.type, data: event.data } as TicketEvent;

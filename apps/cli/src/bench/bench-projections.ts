@@ -1,7 +1,7 @@
 import { deterministicId } from '@app/application';
 import { SqliteEventStore } from '@app/event-store';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ParsedArgs, numberOption } from '../cli-args';
@@ -27,6 +27,25 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 }
 
+async function generateInto(dataDir: string, tickets: number, customers: number): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const events = new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous: 'NORMAL' });
+  const progress = new Progress('generate', 'tickets');
+  const { events: count } = await generateHistory(events, {
+    tickets,
+    customers,
+    seed: SEED,
+    from: '2026-01-01T00:00:00Z',
+    to: '2026-12-01T00:00:00Z',
+    terms: benchAgreementTerms as never,
+    onProgress: (done) => progress.update(done, tickets),
+  });
+  await events.close();
+  console.log(
+    `generated ${tickets.toLocaleString('en-US')} tickets, ${count.toLocaleString('en-US')} events in ${progress.done().toFixed(1)} s`,
+  );
+}
+
 /**
  * `bench-projections`: generates a realistic history (default 150,000 tickets, about a million events),
  * rebuilds the read models in a separate process (throughput and its peak RSS), then measures the query
@@ -36,23 +55,13 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
   const tickets = numberOption(args, 'tickets', 150_000);
   const customers = numberOption(args, 'customers', 5);
   const samples = numberOption(args, 'samples', 200);
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-projections-'));
+  // --data-dir DIR keeps the generated history there and reuses it on the next run.
+  const kept = args.options.get('data-dir');
+  const dataDir = typeof kept === 'string' ? kept : mkdtempSync(join(tmpdir(), 'bench-projections-'));
+  const reuse = typeof kept === 'string' && existsSync(join(kept, 'events.db'));
   try {
-    const events = new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous: 'NORMAL' });
-    const progress = new Progress('generate', 'tickets');
-    const { events: count } = await generateHistory(events, {
-      tickets,
-      customers,
-      seed: SEED,
-      from: '2026-01-01T00:00:00Z',
-      to: '2026-12-01T00:00:00Z',
-      terms: benchAgreementTerms as never,
-      onProgress: (done) => progress.update(done, tickets),
-    });
-    await events.close();
-    console.log(
-      `generated ${tickets.toLocaleString('en-US')} tickets, ${count.toLocaleString('en-US')} events in ${progress.done().toFixed(1)} s`,
-    );
+    if (!reuse) await generateInto(dataDir, tickets, customers);
+    else console.log(`reusing the history in ${dataDir}`);
 
     const rebuilt = await runChild(['rebuild', '--data-dir', dataDir]);
     console.log(rebuilt.trim());
@@ -101,6 +110,6 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
       await stopServer(child);
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (typeof kept !== 'string') rmSync(dataDir, { recursive: true, force: true });
   }
 }
