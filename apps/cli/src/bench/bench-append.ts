@@ -85,11 +85,13 @@ async function freePort(): Promise<number> {
 export async function startServer(
   mode: 'noop' | 'api',
   dataDir: string,
+  /** The process manager is off unless a benchmark measures it (a generated history has much due at once). */
+  env: Record<string, string> = { AUTOMATION: 'off' },
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = fork(process.argv[1], ['bench-server', mode, String(port), dataDir], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { SQLITE_SYNCHRONOUS: 'FULL', ...process.env },
+    env: { SQLITE_SYNCHRONOUS: 'FULL', ...process.env, ...env },
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());

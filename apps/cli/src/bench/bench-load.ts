@@ -20,7 +20,7 @@ function rssMb(pid: number): number {
 export async function benchLoad(args: ParsedArgs): Promise<void> {
   const seconds = numberOption(args, 'seconds', 60);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  const { child, url } = await startServer('api', dataDir);
+  const { child, url } = await startServer('api', dataDir, { AUTOMATION: 'on' });
   try {
     const admin = { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' };
     const agent = { authorization: 'Bearer dev-agent-token', 'content-type': 'application/json' };
