@@ -132,19 +132,17 @@ export class AppModule {
         },
         {
           provide: AutomationScheduler,
-          inject: [EVENT_STORE, READ_STORE, TicketCommands, AgreementRepository, CLOCK, PROJECTION_PROGRESS],
+          inject: [EVENT_STORE, READ_STORE, TicketCommands, CLOCK, PROJECTION_PROGRESS],
           useFactory: (
             events: EventStore,
             readStore: ReadStore,
             tickets: TicketCommands,
-            agreements: AgreementRepository,
             c: Clock,
             progress: ProjectionProgress,
           ) =>
             new AutomationScheduler(
               readStore,
               tickets,
-              (agreementId, version) => agreements.termsOf(agreementId, version),
               new NotificationOutbox(
                 events,
                 readStore,

@@ -164,7 +164,6 @@ export class ProjectorModule {
             return new AutomationScheduler(
               readStore,
               new TicketCommands(events, agreements, systemClock),
-              (agreementId, version) => agreements.termsOf(agreementId, version),
               new NotificationOutbox(
                 events,
                 readStore,

@@ -1,5 +1,5 @@
 import { Clock, TicketCommands, AutomationOutcome } from '@app/application';
-import { AgreementTerms, Principal, dueActions } from '@app/domain';
+import { Principal } from '@app/domain';
 import { TicketDoc } from '@app/projections';
 import { ReadStore } from '@app/read-store';
 import { DeliveryReport, NotificationOutbox } from './notification-outbox';
@@ -34,7 +34,6 @@ export class AutomationScheduler {
   constructor(
     private readonly readStore: ReadStore,
     private readonly tickets: TicketCommands,
-    private readonly termsOf: (agreementId: string, version: number) => Promise<AgreementTerms>,
     private readonly outbox: NotificationOutbox,
     private readonly clock: Clock,
     private readonly logger: SchedulerLogger = { log: () => undefined, error: () => undefined },
@@ -52,22 +51,20 @@ export class AutomationScheduler {
 
   private async pass(): Promise<TickReport> {
     const nowMs = this.clock.now().getTime();
-    const candidates = await this.readStore.find<Pick<TicketDoc, 'id' | 'state' | 'sla'>>('tickets', {
-      filter: { status: { $in: ['logged', 'in_progress', 'awaiting_user', 'resolved'] } },
-      fields: ['id', 'state', 'sla'],
+    // Only the tickets whose next deadline has come (the projection keeps it, indexed, with each ticket).
+    const candidates = await this.readStore.find<Pick<TicketDoc, 'id'>>('tickets', {
+      filter: { automationDueAt: { $lte: new Date(nowMs).toISOString() } },
+      fields: ['id'],
     });
     const outcomes: Array<AutomationOutcome & { ticketId: string }> = [];
-    let ticketsDue = 0;
     for (const doc of candidates) {
-      const terms = await this.termsOf(doc.state.agreementId, doc.state.agreementVersion);
-      if (dueActions(doc.state, doc.sla, terms, nowMs).length === 0) continue;
-      ticketsDue++;
       for (const outcome of await this.tickets.runAutomation(doc.id, nowMs, AUTOMATION_PRINCIPAL)) {
         outcomes.push({ ...outcome, ticketId: doc.id });
         if (outcome.kind === 'applied')
           this.logger.log(`${doc.id}: ${outcome.type} (due ${outcome.occurredAt})`);
       }
     }
+    const ticketsDue = candidates.length;
     await this.settle();
     const delivery = await this.outbox.deliverDue(nowMs);
     return { at: new Date(nowMs).toISOString(), ticketsDue, outcomes, delivery };

@@ -15,6 +15,7 @@ import {
   clockStateOf,
   evolveAgreement,
   evolveTicketRecord,
+  nextDueAtMs,
   finalResolutionOf,
   initialAgreementState,
   slaClockAt,
@@ -85,6 +86,8 @@ export interface TicketDoc {
   /** Month (agreement time zone) a user error closed in: the month its charge line is invoiced. */
   readonly chargeMonth: string | null;
   readonly charge: UserErrorCharge | null;
+  /** When the agreement's rules next require something of the ticket (the process manager's index). */
+  readonly automationDueAt: string | null;
   readonly streamRevision: number;
   readonly globalPosition: string;
 }
@@ -148,6 +151,10 @@ export function ticketDocOf(
     figures,
     chargeMonth: charge !== null && ticket.closedAt !== null ? monthOf(terms, ticket.closedAt) : null,
     charge,
+    automationDueAt: (() => {
+      const at = nextDueAtMs(ticket, sla, terms);
+      return at === null ? null : toIso(at);
+    })(),
     streamRevision: position.streamRevision,
     globalPosition: position.globalPosition,
   };
@@ -196,6 +203,7 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
     { fields: ['status', 'loggedAt'] },
     { fields: ['priority', 'loggedAt'] },
     { fields: ['breachedAt'] },
+    { fields: ['automationDueAt'] },
   ],
   documentId: (event) => event.streamId.slice(TICKET_STREAM_PREFIX.length),
   // Folding is per event; deriving the list, report and charge fields happens once per written document.

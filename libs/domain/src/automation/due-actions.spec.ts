@@ -1,7 +1,7 @@
 import { TicketRecord, evolveTicketRecord } from '../sla/sla-clock';
 import { at, loggedEvent, standardTerms } from '../testing/fixtures';
 import { TicketEvent, TimedTicketEvent } from '../ticket/ticket-events';
-import { dueActions } from './due-actions';
+import { dueActions, nextDueAtMs } from './due-actions';
 
 const event = (type: TicketEvent['type'], data: object) => ({ type, schemaVersion: 1, data }) as TicketEvent;
 const fold = (events: TimedTicketEvent[]) =>
@@ -81,5 +81,31 @@ describe('dueActions: what the agreement requires of a ticket by a given instant
     expect(
       due([logged, acknowledged, updated, waiting, answered, resolved, confirmed], '2026-04-01T00:00:00Z'),
     ).toEqual([]);
+  });
+
+  it('keeps with each ticket the instant its next action falls due: nothing before it, something at it', () => {
+    const acknowledged = at(
+      '2026-03-02T09:10:00+01:00',
+      event('TicketAcknowledged', { assigneeId: 'agent-1' }),
+    );
+    const waiting = at('2026-03-02T09:20:00+01:00', event('UserInfoRequested', { question: '?' }));
+    const answered = at('2026-03-04T10:00:00+01:00', event('UserResponded', { response: '' }));
+    const resolved = at(
+      '2026-03-04T10:30:00+01:00',
+      event('TicketResolved', { resolutionCode: 'x', notes: '' }),
+    );
+    const histories = [
+      [logged],
+      [logged, acknowledged],
+      [logged, acknowledged, waiting],
+      [logged, acknowledged, waiting, answered, resolved],
+    ];
+    for (const history of histories) {
+      const { ticket, sla } = fold(history);
+      const next = nextDueAtMs(ticket, sla, standardTerms) as number;
+      expect(next).not.toBeNull();
+      expect(dueActions(ticket, sla, standardTerms, next - 1, history)).toEqual([]);
+      expect(dueActions(ticket, sla, standardTerms, next, history).length).toBeGreaterThan(0);
+    }
   });
 });

@@ -202,3 +202,61 @@ export function dueActions(
   }
   return actions.sort((a, b) => a.dueAtMs - b.dueAtMs);
 }
+
+/**
+ * The next instant the agreement's rules will require something of the ticket as things stand (null:
+ * nothing, until another event changes it). Stored with the ticket's read model, so that the process
+ * manager looks only at tickets whose time has come.
+ */
+export function nextDueAtMs(ticket: ExistingTicket, tally: SlaTally, terms: AgreementTerms): number | null {
+  const candidates: Array<number | null> = [];
+  if (ticket.status === 'resolved' && ticket.resolvedAt) {
+    candidates.push(
+      endOfNthBusinessDayAfter(terms.calendar, toMs(ticket.resolvedAt), terms.autoCloseAfterBusinessDays),
+    );
+  }
+  if (ticket.status === 'awaiting_user' && ticket.followUp) {
+    const since = toMs(ticket.followUp.since);
+    if (!ticket.followUp.remindedAt)
+      candidates.push(
+        endOfNthBusinessDayAfter(terms.calendar, since, terms.followUp.reminderAfterBusinessDays),
+      );
+    else if (!ticket.followUp.managerContactedAt)
+      candidates.push(
+        endOfNthBusinessDayAfter(terms.calendar, since, terms.followUp.managerContactAfterBusinessDays),
+      );
+  }
+  if (ticket.status === 'logged' || ticket.status === 'in_progress' || ticket.status === 'awaiting_user') {
+    const intervalMs = terms.customerUpdateIntervalMinutes[ticket.priority] * MS_PER_MINUTE;
+    const next = (ticket.missedUpdatesRecorded ?? 0) + 1;
+    candidates.push(
+      whenRunningReaches(ticket, tally, terms, tally.runningAtLastUpdateMs + next * intervalMs, undefined),
+    );
+    const targets = terms.targets[ticket.priority];
+    const escalated = new Set(ticket.escalations ?? []);
+    for (const [level, fraction] of ESCALATION_LEVELS) {
+      if (ticket.status === 'logged' && !escalated.has(`response:${level}`)) {
+        candidates.push(
+          addBusinessMilliseconds(
+            terms.calendar,
+            toMs(ticket.loggedAt),
+            Math.round(fraction * targets.responseMinutes * MS_PER_MINUTE),
+          ),
+        );
+      }
+      if (!escalated.has(`resolution:${level}`)) {
+        candidates.push(
+          whenRunningReaches(
+            ticket,
+            tally,
+            terms,
+            Math.round(fraction * targets.resolutionMinutes * MS_PER_MINUTE),
+            undefined,
+          ),
+        );
+      }
+    }
+  }
+  const due = candidates.filter((at): at is number => at !== null);
+  return due.length === 0 ? null : Math.min(...due);
+}
