@@ -7,7 +7,12 @@ import {
 import { toMs } from '../shared/time';
 
 const MS_PER_MINUTE = 60_000;
-import { AutoCloseTicket, AutomationCommand, EscalationLevel } from '../ticket/ticket-commands';
+import {
+  AutoCloseTicket,
+  AutomationCommand,
+  EscalationLevel,
+  EscalationTarget,
+} from '../ticket/ticket-commands';
 import { ExistingTicket, TicketState, evolveTicket, initialTicketState } from '../ticket/ticket';
 import { TimedTicketEvent } from '../ticket/ticket-events';
 import { SlaTally, clockStateOf } from '../sla/sla-clock';
@@ -78,6 +83,123 @@ function whenRunningReaches(
 }
 
 /**
+ * Each rule of the agreement as the actions it will require of the ticket as things stand, in the order
+ * they fall due (a rule may require more than one: missed updates keep coming while the clock runs).
+ */
+function rules(
+  ticket: ExistingTicket,
+  tally: SlaTally,
+  terms: AgreementTerms,
+  history: readonly TimedTicketEvent[] | undefined,
+): Array<Iterable<DueAction>> {
+  const id = ticket.ticketId;
+  const all: Array<Iterable<DueAction>> = [];
+  if (ticket.status === 'resolved' && ticket.resolvedAt) {
+    all.push([
+      {
+        command: { type: 'AutoCloseTicket', data: {} },
+        dueAtMs: endOfNthBusinessDayAfter(
+          terms.calendar,
+          toMs(ticket.resolvedAt),
+          terms.autoCloseAfterBusinessDays,
+        ),
+        key: `automation:${id}:auto-close:${ticket.resolvedAt}`,
+      },
+    ]);
+  }
+  const followUp = ticket.status === 'awaiting_user' ? ticket.followUp : null;
+  if (followUp) {
+    const since = toMs(followUp.since);
+    const afterDays = (days: number) => endOfNthBusinessDayAfter(terms.calendar, since, days);
+    all.push([
+      ...(followUp.remindedAt
+        ? []
+        : [
+            {
+              command: { type: 'SendUserReminder', data: {} } as const,
+              dueAtMs: afterDays(terms.followUp.reminderAfterBusinessDays),
+              key: `automation:${id}:reminder:${followUp.since}`,
+            },
+          ]),
+      ...(followUp.managerContactedAt
+        ? []
+        : [
+            {
+              command: { type: 'ContactUserManager', data: {} } as const,
+              dueAtMs: afterDays(terms.followUp.managerContactAfterBusinessDays),
+              key: `automation:${id}:manager:${followUp.since}`,
+            },
+          ]),
+    ]);
+  }
+  if (ticket.status !== 'logged' && ticket.status !== 'in_progress' && ticket.status !== 'awaiting_user')
+    return all;
+
+  // Customer updates: one missed per interval of running time since the last update (or the logging).
+  const intervalMs = terms.customerUpdateIntervalMinutes[ticket.priority] * MS_PER_MINUTE;
+  const marker = ticket.lastCustomerUpdateAt ?? ticket.loggedAt;
+  all.push({
+    *[Symbol.iterator]() {
+      for (let occurrence = (ticket.missedUpdatesRecorded ?? 0) + 1; ; occurrence++) {
+        const dueAtMs = whenRunningReaches(
+          ticket,
+          tally,
+          terms,
+          tally.runningAtLastUpdateMs + occurrence * intervalMs,
+          history,
+        );
+        if (dueAtMs === null) return;
+        yield {
+          command: {
+            type: 'RecordMissedCustomerUpdate',
+            data: { occurrence, dueAt: new Date(dueAtMs).toISOString() },
+          },
+          dueAtMs,
+          key: `automation:${id}:missed-update:${marker}:${occurrence}`,
+        };
+      }
+    },
+  });
+  const targets = terms.targets[ticket.priority];
+  const escalated = new Set(ticket.escalations ?? []);
+  // Escalations: each target at 75% (warning) and at 100% (breach), once each.
+  const escalation = (
+    target: EscalationTarget,
+    level: EscalationLevel,
+    thresholdAt: number | null,
+  ): DueAction[] =>
+    thresholdAt === null || escalated.has(`${target}:${level}`)
+      ? []
+      : [
+          {
+            command: {
+              type: 'EscalateTicket',
+              data: { target, level, thresholdAt: new Date(thresholdAt).toISOString() },
+            },
+            dueAtMs: thresholdAt,
+            key: `automation:${id}:escalate:${target}:${level}`,
+          },
+        ];
+  for (const [level, fraction] of ESCALATION_LEVELS) {
+    if (ticket.status === 'logged') {
+      const responseMs = Math.round(fraction * targets.responseMinutes * MS_PER_MINUTE);
+      all.push(
+        escalation(
+          'response',
+          level,
+          addBusinessMilliseconds(terms.calendar, toMs(ticket.loggedAt), responseMs),
+        ),
+      );
+    }
+    const resolutionMs = Math.round(fraction * targets.resolutionMinutes * MS_PER_MINUTE);
+    all.push(
+      escalation('resolution', level, whenRunningReaches(ticket, tally, terms, resolutionMs, history)),
+    );
+  }
+  return all;
+}
+
+/**
  * What the rules of the ticket's agreement version require by `nowMs`, in the order they fell due:
  * auto-close of a resolved ticket after N business days; for a ticket awaiting the user, the reminder and
  * then the manager contact after their business days; a missed customer update for each update interval
@@ -94,110 +216,10 @@ export function dueActions(
   history?: readonly TimedTicketEvent[],
 ): DueAction[] {
   const actions: DueAction[] = [];
-  const due = (action: DueAction) => {
-    if (action.dueAtMs <= nowMs) actions.push(action);
-  };
-  const id = ticket.ticketId;
-  if (ticket.status === 'resolved' && ticket.resolvedAt) {
-    due({
-      command: { type: 'AutoCloseTicket', data: {} },
-      dueAtMs: endOfNthBusinessDayAfter(
-        terms.calendar,
-        toMs(ticket.resolvedAt),
-        terms.autoCloseAfterBusinessDays,
-      ),
-      key: `automation:${id}:auto-close:${ticket.resolvedAt}`,
-    });
-  }
-  if (ticket.status === 'awaiting_user' && ticket.followUp) {
-    const since = toMs(ticket.followUp.since);
-    if (!ticket.followUp.remindedAt) {
-      due({
-        command: { type: 'SendUserReminder', data: {} },
-        dueAtMs: endOfNthBusinessDayAfter(terms.calendar, since, terms.followUp.reminderAfterBusinessDays),
-        key: `automation:${id}:reminder:${ticket.followUp.since}`,
-      });
-    }
-    if (!ticket.followUp.managerContactedAt) {
-      due({
-        command: { type: 'ContactUserManager', data: {} },
-        dueAtMs: endOfNthBusinessDayAfter(
-          terms.calendar,
-          since,
-          terms.followUp.managerContactAfterBusinessDays,
-        ),
-        key: `automation:${id}:manager:${ticket.followUp.since}`,
-      });
-    }
-  }
-  const open =
-    ticket.status === 'logged' || ticket.status === 'in_progress' || ticket.status === 'awaiting_user';
-  if (open) {
-    const running = clockStateOf(ticket.status, terms) === 'running';
-    const runningNow =
-      tally.runningMs +
-      (running && nowMs > tally.statusSinceMs
-        ? businessMillisecondsBetween(terms.calendar, tally.statusSinceMs, nowMs)
-        : 0);
-    // Customer updates: one missed per interval of running time since the last update (or the logging).
-    const intervalMs = terms.customerUpdateIntervalMinutes[ticket.priority] * MS_PER_MINUTE;
-    const missed = Math.floor((runningNow - tally.runningAtLastUpdateMs) / intervalMs);
-    const marker = ticket.lastCustomerUpdateAt ?? ticket.loggedAt;
-    for (let occurrence = (ticket.missedUpdatesRecorded ?? 0) + 1; occurrence <= missed; occurrence++) {
-      const dueAtMs = whenRunningReaches(
-        ticket,
-        tally,
-        terms,
-        tally.runningAtLastUpdateMs + occurrence * intervalMs,
-        history,
-      );
-      if (dueAtMs === null) break;
-      due({
-        command: {
-          type: 'RecordMissedCustomerUpdate',
-          data: { occurrence, dueAt: new Date(dueAtMs).toISOString() },
-        },
-        dueAtMs,
-        key: `automation:${id}:missed-update:${marker}:${occurrence}`,
-      });
-    }
-    const targets = terms.targets[ticket.priority];
-    const escalated = new Set(ticket.escalations ?? []);
-    for (const [level, fraction] of ESCALATION_LEVELS) {
-      if (ticket.status === 'logged' && !escalated.has(`response:${level}`)) {
-        const thresholdAt = addBusinessMilliseconds(
-          terms.calendar,
-          toMs(ticket.loggedAt),
-          Math.round(fraction * targets.responseMinutes * MS_PER_MINUTE),
-        );
-        due({
-          command: {
-            type: 'EscalateTicket',
-            data: { target: 'response', level, thresholdAt: new Date(thresholdAt).toISOString() },
-          },
-          dueAtMs: thresholdAt,
-          key: `automation:${id}:escalate:response:${level}`,
-        });
-      }
-      if (!escalated.has(`resolution:${level}`)) {
-        const thresholdAt = whenRunningReaches(
-          ticket,
-          tally,
-          terms,
-          Math.round(fraction * targets.resolutionMinutes * MS_PER_MINUTE),
-          history,
-        );
-        if (thresholdAt !== null) {
-          due({
-            command: {
-              type: 'EscalateTicket',
-              data: { target: 'resolution', level, thresholdAt: new Date(thresholdAt).toISOString() },
-            },
-            dueAtMs: thresholdAt,
-            key: `automation:${id}:escalate:resolution:${level}`,
-          });
-        }
-      }
+  for (const rule of rules(ticket, tally, terms, history)) {
+    for (const action of rule) {
+      if (action.dueAtMs > nowMs) break;
+      actions.push(action);
     }
   }
   return actions.sort((a, b) => a.dueAtMs - b.dueAtMs);
@@ -209,54 +231,12 @@ export function dueActions(
  * manager looks only at tickets whose time has come.
  */
 export function nextDueAtMs(ticket: ExistingTicket, tally: SlaTally, terms: AgreementTerms): number | null {
-  const candidates: Array<number | null> = [];
-  if (ticket.status === 'resolved' && ticket.resolvedAt) {
-    candidates.push(
-      endOfNthBusinessDayAfter(terms.calendar, toMs(ticket.resolvedAt), terms.autoCloseAfterBusinessDays),
-    );
-  }
-  if (ticket.status === 'awaiting_user' && ticket.followUp) {
-    const since = toMs(ticket.followUp.since);
-    if (!ticket.followUp.remindedAt)
-      candidates.push(
-        endOfNthBusinessDayAfter(terms.calendar, since, terms.followUp.reminderAfterBusinessDays),
-      );
-    else if (!ticket.followUp.managerContactedAt)
-      candidates.push(
-        endOfNthBusinessDayAfter(terms.calendar, since, terms.followUp.managerContactAfterBusinessDays),
-      );
-  }
-  if (ticket.status === 'logged' || ticket.status === 'in_progress' || ticket.status === 'awaiting_user') {
-    const intervalMs = terms.customerUpdateIntervalMinutes[ticket.priority] * MS_PER_MINUTE;
-    const next = (ticket.missedUpdatesRecorded ?? 0) + 1;
-    candidates.push(
-      whenRunningReaches(ticket, tally, terms, tally.runningAtLastUpdateMs + next * intervalMs, undefined),
-    );
-    const targets = terms.targets[ticket.priority];
-    const escalated = new Set(ticket.escalations ?? []);
-    for (const [level, fraction] of ESCALATION_LEVELS) {
-      if (ticket.status === 'logged' && !escalated.has(`response:${level}`)) {
-        candidates.push(
-          addBusinessMilliseconds(
-            terms.calendar,
-            toMs(ticket.loggedAt),
-            Math.round(fraction * targets.responseMinutes * MS_PER_MINUTE),
-          ),
-        );
-      }
-      if (!escalated.has(`resolution:${level}`)) {
-        candidates.push(
-          whenRunningReaches(
-            ticket,
-            tally,
-            terms,
-            Math.round(fraction * targets.resolutionMinutes * MS_PER_MINUTE),
-            undefined,
-          ),
-        );
-      }
+  let next: number | null = null;
+  for (const rule of rules(ticket, tally, terms, undefined)) {
+    for (const action of rule) {
+      if (next === null || action.dueAtMs < next) next = action.dueAtMs;
+      break;
     }
   }
-  const due = candidates.filter((at): at is number => at !== null);
-  return due.length === 0 ? null : Math.min(...due);
+  return next;
 }
