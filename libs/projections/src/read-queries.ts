@@ -11,7 +11,7 @@ import {
   slaReportOf,
 } from '@app/domain';
 import { Filter, ReadStore, Scalar } from '@app/read-store';
-import { TicketDoc, TicketFactsDoc } from './service-desk-projection';
+import { ChargeLineDoc, TicketDoc, TicketFactsDoc } from './service-desk-projection';
 
 export const TICKET_SORT_FIELDS = ['loggedAt', 'resolvedAt', 'lastEventAt', 'priority'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -118,13 +118,11 @@ export class ReadQueries {
   }
 
   async chargesReport(customerId: string, month: string): Promise<ChargesReport> {
-    const docs = await this.readStore.find<TicketDoc>('tickets', {
+    const docs = await this.readStore.find<ChargeLineDoc>('charge_lines', {
       filter: { customerId, chargeMonth: month },
     });
-    const lines: ChargeLine[] = docs.flatMap((doc) =>
-      doc.charge && doc.closedAt
-        ? [{ ...doc.charge, service: doc.service, summary: doc.state.summary, closedAt: doc.closedAt }]
-        : [],
+    const lines: ChargeLine[] = docs.map(
+      ({ id: _id, customerId: _customer, chargeMonth: _month, ...line }) => line,
     );
     return chargesReportOf(lines);
   }

@@ -2,6 +2,7 @@ import {
   AGREEMENT_EVENT_TYPES,
   AgreementState,
   AgreementTerms,
+  ChargeLine,
   ExistingTicket,
   ResolvedTicketFacts,
   SlaTally,
@@ -191,6 +192,26 @@ function reportFactsOf(doc: TicketDoc): TicketFactsDoc | null {
   };
 }
 
+/** A user error's invoice line in the month it closed (none for other tickets, or before closing). */
+export interface ChargeLineDoc extends ChargeLine {
+  readonly id: string;
+  readonly customerId: string;
+  readonly chargeMonth: string;
+}
+
+function chargeLineOf(doc: TicketDoc): ChargeLineDoc | null {
+  if (!doc.charge || !doc.closedAt || doc.chargeMonth === null) return null;
+  return {
+    ...doc.charge,
+    id: doc.id,
+    customerId: doc.customerId,
+    chargeMonth: doc.chargeMonth,
+    service: doc.service,
+    summary: doc.state.summary,
+    closedAt: doc.closedAt,
+  };
+}
+
 export const ticketsReadModel: ReadModel<TicketDoc> = {
   collection: 'tickets',
   streamPrefix: TICKET_STREAM_PREFIX,
@@ -233,10 +254,16 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
   },
   materialize: (doc, context) =>
     ticketDocOf({ ticket: doc.state, sla: doc.sla }, termsOf(doc.state, context), doc),
-  // The monthly SLA report reads thousands of tickets: it reads these compact facts instead of whole tickets.
+  // The monthly reports read many tickets: they read these compact documents instead of whole tickets.
   derived: {
-    collections: [{ collection: 'ticket_facts', indexes: [{ fields: ['customerId', 'reportMonth'] }] }],
-    documentsOf: (doc) => [{ collection: 'ticket_facts', id: doc.id, doc: reportFactsOf(doc) }],
+    collections: [
+      { collection: 'ticket_facts', indexes: [{ fields: ['customerId', 'reportMonth'] }] },
+      { collection: 'charge_lines', indexes: [{ fields: ['customerId', 'chargeMonth'] }] },
+    ],
+    documentsOf: (doc) => [
+      { collection: 'ticket_facts', id: doc.id, doc: reportFactsOf(doc) },
+      { collection: 'charge_lines', id: doc.id, doc: chargeLineOf(doc) },
+    ],
   },
 };
 
