@@ -366,7 +366,9 @@ export class SqliteReadStore implements ReadStore {
       }
       this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
     })();
+    // Statements that named the dropped tables are prepared again when next used.
     this.statements.clear();
+    this.plucked.clear();
   }
 
   async ensureFields(collection: string, fields: readonly string[]): Promise<void> {
