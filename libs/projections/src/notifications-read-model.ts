@@ -164,6 +164,8 @@ export const notificationsReadModel: ReadModel<NotificationDoc> = {
       case 'NotificationDeliveryFailed':
         return {
           ...doc,
+          // No next attempt: given up.
+          status: e.data.nextAttemptAt === null ? 'failed' : 'pending',
           attempts: e.data.attempt,
           nextAttemptAt: e.data.nextAttemptAt,
           lastError: e.data.error,
