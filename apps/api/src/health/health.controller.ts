@@ -17,7 +17,7 @@ export class HealthController {
   @Get()
   @ApiOperation({
     summary:
-      "Liveness, the event store's head, and each projection's status, position and lag (events behind)",
+      "Liveness, the event store's head, and each projection's status, position, whether it has caught up, and its lag (positions behind)",
   })
   async health() {
     const head = await this.store.headPosition();
@@ -30,6 +30,8 @@ export class HealthController {
           name: projection.projection,
           status: projection.status,
           position: projection.position.toString(),
+          caughtUp: projection.position >= head,
+          // Positions count events in the embedded store and log bytes in EventStoreDB.
           lag: (head > projection.position ? head - projection.position : 0n).toString(),
           error: projection.error,
         },
