@@ -100,33 +100,21 @@ export class TicketCommands {
           groupOutcomes.push({ kind: 'already_recorded' });
           continue;
         }
-        try {
-          const decided = await this.decideOn(
-            ticketId,
-            state,
-            step.command,
-            step.principal,
-            step.occurredAt.getTime(),
-          );
-          const occurredAt = step.occurredAt.toISOString();
-          for (const event of decided)
-            state = evolveTicket(state, { ...event, occurredAt } as TimedTicketEvent);
-          appended.push(
-            ...newEventsOf(decided, {
-              principal: step.principal,
-              commandId,
-              correlationId: commandId,
-              occurredAt: step.occurredAt,
-              commandFingerprint: fingerprint(step.command),
-              deterministicIds: true,
-            }),
-          );
-          groupOutcomes.push({ kind: 'applied', eventTypes: decided.map((event) => event.type) });
-        } catch (error) {
-          const refusal = refusalOf(error);
-          if (!refusal) throw error;
-          groupOutcomes.push({ kind: 'refused', ...refusal });
+        const decision = await this.decideKeyed(
+          ticketId,
+          state,
+          step.command,
+          step.principal,
+          commandId,
+          step.occurredAt,
+        );
+        if (decision.kind === 'refused') {
+          groupOutcomes.push(decision);
+          continue;
         }
+        state = decision.state;
+        appended.push(...decision.events);
+        groupOutcomes.push({ kind: 'applied', eventTypes: decision.events.map((event) => event.type) });
       }
     }
     if (appended.length > 0 && matched < stored.length) {
@@ -175,36 +163,16 @@ export class TicketCommands {
           outcomes.push({ key: action.key, type: action.command.type, kind: 'already_recorded' });
           continue;
         }
-        const at = Math.max(action.dueAtMs, toMs((state as ExistingTicket).lastEventAt));
-        try {
-          const decided = await this.decideOn(ticketId, state, action.command, principal, at);
-          const occurredAt = new Date(at);
-          for (const event of decided)
-            state = evolveTicket(state, {
-              ...event,
-              occurredAt: occurredAt.toISOString(),
-            } as TimedTicketEvent);
-          appended.push(
-            ...newEventsOf(decided, {
-              principal,
-              commandId,
-              correlationId: commandId,
-              occurredAt,
-              commandFingerprint: fingerprint(action.command),
-              deterministicIds: true,
-            }),
-          );
-          outcomes.push({
-            key: action.key,
-            type: action.command.type,
-            kind: 'applied',
-            occurredAt: occurredAt.toISOString(),
-          });
-        } catch (error) {
-          const refusal = refusalOf(error);
-          if (!refusal) throw error;
-          outcomes.push({ key: action.key, type: action.command.type, kind: 'refused', ...refusal });
+        const at = new Date(Math.max(action.dueAtMs, toMs((state as ExistingTicket).lastEventAt)));
+        const decision = await this.decideKeyed(ticketId, state, action.command, principal, commandId, at);
+        const about = { key: action.key, type: action.command.type };
+        if (decision.kind === 'refused') {
+          outcomes.push({ ...about, ...decision });
+          continue;
         }
+        state = decision.state;
+        appended.push(...decision.events);
+        outcomes.push({ ...about, kind: 'applied', occurredAt: at.toISOString() });
       }
       if (appended.length === 0) return outcomes;
       try {
@@ -217,6 +185,43 @@ export class TicketCommands {
         throw error;
       }
     }
+  }
+
+  /**
+   * One command with a deterministic id, decided on `state` as of `at`: the events to append (with their
+   * metadata) and the state after them, or the refusal with its code and reason.
+   */
+  private async decideKeyed(
+    ticketId: string,
+    state: TicketState,
+    command: TicketCommand,
+    principal: Principal,
+    commandId: string,
+    at: Date,
+  ): Promise<
+    | { kind: 'applied'; state: TicketState; events: NewEvent[] }
+    | { kind: 'refused'; code: string; reason: string }
+  > {
+    let decided: TicketEvent[];
+    try {
+      decided = await this.decideOn(ticketId, state, command, principal, at.getTime());
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return { kind: 'refused', ...refusal };
+    }
+    const occurredAt = at.toISOString();
+    let after = state;
+    for (const event of decided) after = evolveTicket(after, { ...event, occurredAt } as TimedTicketEvent);
+    const events = newEventsOf(decided, {
+      principal,
+      commandId,
+      correlationId: commandId,
+      occurredAt: at,
+      commandFingerprint: fingerprint(command),
+      deterministicIds: true,
+    });
+    return { kind: 'applied', state: after, events };
   }
 
   /** Permission, then the decider, on a given state: what every command of a ticket goes through. */
