@@ -1,7 +1,7 @@
 import { AgreementRepository, TicketCommands, systemClock } from '@app/application';
 import { AutomationConfig, AutomationScheduler, NotificationOutbox, createMailSender } from '@app/automation';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { ProjectionRunner, serviceDeskProjection } from '@app/projections';
+import { ProjectionRunner, projectionHealth, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore } from '@app/read-store';
 import { StoresConfig, openEventStore, openReadStore } from '@app/stores';
 import {
@@ -27,27 +27,6 @@ export interface ProjectorConfig {
 }
 
 export const PROJECTOR_CONFIG = Symbol('PROJECTOR_CONFIG');
-
-/** The projection's position against the event store's head, as /health and the log report it. */
-export async function projectorHealth(runner: ProjectionRunner, events: EventStore) {
-  const head = await events.headPosition();
-  const { status, position, error, projection } = runner.state;
-  return {
-    status: status === 'stopped' ? 'degraded' : 'ok',
-    eventStore: { headPosition: head.toString() },
-    projections: [
-      {
-        name: projection,
-        status,
-        position: position.toString(),
-        caughtUp: position >= head,
-        // Positions are event counts in the embedded store and log offsets (bytes) in EventStoreDB.
-        lag: (head > position ? head - position : 0n).toString(),
-        error,
-      },
-    ],
-  };
-}
 
 /**
  * Runs the projections against the configured stores: catch up from the checkpoint, then follow live.
@@ -83,7 +62,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
         response.end(JSON.stringify({ code: 'not_found', message: 'only GET /health here' }));
         return;
       }
-      projectorHealth(this.runner, this.events).then(
+      projectionHealth(this.runner, this.events).then(
         (health) => {
           response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
           response.end(JSON.stringify(health));
@@ -104,7 +83,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
 
   private async report(): Promise<void> {
     try {
-      const [projection] = (await projectorHealth(this.runner, this.events)).projections;
+      const [projection] = (await projectionHealth(this.runner, this.events)).projections;
       this.logger.log(
         `${projection.name} ${projection.status} at ${projection.position}, lag ${projection.lag}${projection.caughtUp ? ' (caught up)' : ''}`,
       );

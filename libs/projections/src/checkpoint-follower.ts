@@ -1,3 +1,4 @@
+import { EventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-store';
 import { RunnerState } from './projection-runner';
 
@@ -5,6 +6,27 @@ import { RunnerState } from './projection-runner';
 export interface ProjectionProgress {
   readonly state: RunnerState;
   waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+}
+
+/** The projection's position against the event store's head: what /health reports, in the API and the projector. */
+export async function projectionHealth(progress: ProjectionProgress, events: EventStore) {
+  const head = await events.headPosition();
+  const { status, position, error, projection } = progress.state;
+  return {
+    status: status === 'stopped' ? 'degraded' : 'ok',
+    eventStore: { headPosition: head.toString() },
+    projections: [
+      {
+        name: projection,
+        status,
+        position: position.toString(),
+        caughtUp: position >= head,
+        // Positions count events in the embedded store and log bytes in EventStoreDB.
+        lag: (head > position ? head - position : 0n).toString(),
+        error,
+      },
+    ],
+  };
 }
 
 /**
