@@ -7,7 +7,7 @@ import {
   TicketQueries,
   systemClock,
 } from '@app/application';
-import { AutomationScheduler, NotificationOutbox, createMailSender } from '@app/automation';
+import { AutomationScheduler, createAutomationScheduler } from '@app/automation';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import {
   AuditReports,
@@ -140,19 +140,14 @@ export class AppModule {
             c: Clock,
             progress: ProjectionProgress,
           ) =>
-            new AutomationScheduler(
+            createAutomationScheduler(config.automation, {
+              events,
               readStore,
               tickets,
-              new NotificationOutbox(
-                events,
-                readStore,
-                createMailSender(config.automation),
-                config.automation.outbox,
-              ),
-              c,
-              new Logger('automation'),
-              async () => void (await progress.waitFor(await events.headPosition(), 5000)),
-            ),
+              clock: c,
+              progress,
+              logger: new Logger('automation'),
+            }),
         },
         StoresLifecycle,
         ReadYourWrites,

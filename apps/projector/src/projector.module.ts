@@ -1,5 +1,5 @@
 import { AgreementRepository, TicketCommands, systemClock } from '@app/application';
-import { AutomationConfig, AutomationScheduler, NotificationOutbox, createMailSender } from '@app/automation';
+import { AutomationConfig, AutomationScheduler, createAutomationScheduler } from '@app/automation';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { ProjectionRunner, projectionHealth, serviceDeskProjection } from '@app/projections';
 import { READ_STORE, ReadStore } from '@app/read-store';
@@ -139,20 +139,14 @@ export class ProjectorModule {
           provide: AutomationScheduler,
           inject: [EVENT_STORE, READ_STORE, ProjectionRunner],
           useFactory: (events: EventStore, readStore: ReadStore, runner: ProjectionRunner) => {
-            const agreements = new AgreementRepository(events);
-            return new AutomationScheduler(
+            return createAutomationScheduler(config.automation, {
+              events,
               readStore,
-              new TicketCommands(events, agreements, systemClock),
-              new NotificationOutbox(
-                events,
-                readStore,
-                createMailSender(config.automation),
-                config.automation.outbox,
-              ),
-              systemClock,
-              new Logger('automation'),
-              async () => void (await runner.waitFor(await events.headPosition(), 5000)),
-            );
+              tickets: new TicketCommands(events, new AgreementRepository(events), systemClock),
+              clock: systemClock,
+              progress: runner,
+              logger: new Logger('automation'),
+            });
           },
         },
         ProjectorLifecycle,

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { FileMailSender, MailSender, SmtpMailSender } from './mail-sender';
-import { DEFAULT_OUTBOX_OPTIONS, OutboxOptions } from './notification-outbox';
+import { Clock, TicketCommands } from '@app/application';
+import { EventStore } from '@app/event-store';
+import { ProjectionProgress } from '@app/projections';
+import { ReadStore } from '@app/read-store';
+import { AutomationScheduler, SchedulerLogger } from './automation-scheduler';
+import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, OutboxOptions } from './notification-outbox';
 
 export interface AutomationConfig {
   /** Whether the process that runs the projections also runs the process manager and the outbox. */
@@ -58,4 +63,30 @@ export function createMailSender(config: AutomationConfig): MailSender {
   return config.mail.kind === 'smtp'
     ? new SmtpMailSender(config.mail.url)
     : new FileMailSender(config.mail.folder);
+}
+
+/**
+ * The process manager with its outbox, wired as the process that runs the projections needs it: each
+ * tick waits (at most 5 s) for the projection to include what it appended, so its emails go out then.
+ */
+export function createAutomationScheduler(
+  config: AutomationConfig,
+  deps: {
+    readonly events: EventStore;
+    readonly readStore: ReadStore;
+    readonly tickets: TicketCommands;
+    readonly clock: Clock;
+    readonly progress: ProjectionProgress;
+    readonly logger?: SchedulerLogger;
+  },
+): AutomationScheduler {
+  const { events, readStore, tickets, clock, progress, logger } = deps;
+  return new AutomationScheduler(
+    readStore,
+    tickets,
+    new NotificationOutbox(events, readStore, createMailSender(config), config.outbox),
+    clock,
+    logger,
+    async () => void (await progress.waitFor(await events.headPosition(), 5000)),
+  );
 }
