@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   /** The notification's id: the same message always carries the same id (and Message-ID header). */
@@ -61,14 +61,16 @@ export class FileMailSender implements MailSender {
  * recognised as the same by the receiving side.
  */
 export class SmtpMailSender implements MailSender {
-  private readonly transport;
+  /** Created on the first message: nodemailer is loaded only by a deployment that sends over SMTP. */
+  private transport: Promise<Transporter> | null = null;
 
-  constructor(url: string) {
-    this.transport = createTransport(url);
-  }
+  constructor(private readonly url: string) {}
 
   async send(message: MailMessage): Promise<MailReceipt> {
-    const info = await this.transport.sendMail({
+    this.transport ??= import('nodemailer').then(({ createTransport }) => createTransport(this.url));
+    const info = await (
+      await this.transport
+    ).sendMail({
       messageId: messageIdOf(message.id),
       from: message.from,
       to: message.to,
@@ -78,7 +80,7 @@ export class SmtpMailSender implements MailSender {
     return { transport: 'smtp', messageId: String(info.messageId ?? messageIdOf(message.id)) };
   }
 
-  close(): void {
-    this.transport.close();
+  async close(): Promise<void> {
+    (await this.transport)?.close();
   }
 }

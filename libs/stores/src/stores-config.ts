@@ -1,7 +1,5 @@
-import { EventStore, SqliteEventStore } from '@app/event-store';
-import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
-import { ReadStore, SqliteReadStore } from '@app/read-store';
-import { MongoReadStore } from '@app/read-store/mongodb/mongo-read-store';
+import { EventStore, SqliteEventStore, connectEventStoreDb } from '@app/event-store';
+import { ReadStore, SqliteReadStore, connectMongoReadStore } from '@app/read-store';
 import { join, resolve } from 'node:path';
 
 /** Where events and read models live: the embedded SQLite default, or the production servers. */
@@ -78,7 +76,7 @@ export interface OpenOptions {
   readonly logger?: { warn(message: string): void };
 }
 
-/** The configured event store. */
+/** The configured event store (the EventStoreDB client is loaded only when configured). */
 export async function openEventStore(config: StoresConfig, options: OpenOptions = {}): Promise<EventStore> {
   if (config.eventStore.kind === 'embedded') {
     return new SqliteEventStore({
@@ -87,7 +85,7 @@ export async function openEventStore(config: StoresConfig, options: OpenOptions 
       now: options.now,
     });
   }
-  return EventStoreDbEventStore.connect(config.eventStore.url, { logger: options.logger, now: options.now });
+  return connectEventStoreDb(config.eventStore.url, { logger: options.logger, now: options.now });
 }
 
 /** The configured read store; MongoDB is connected (and so checked) before it is returned. */
@@ -102,5 +100,5 @@ export async function openReadStore(
       now: options.now,
     });
   }
-  return MongoReadStore.connect(config.readStore.url, { now: options.now });
+  return connectMongoReadStore(config.readStore.url, { now: options.now });
 }
