@@ -22,13 +22,14 @@ export interface Requester extends Person {
   readonly manager: Person;
 }
 
-type Event<Type extends string, Data> = {
+/** An event of schema version 1: its type and its data (the store adds the rest). */
+export type DomainEvent<Type extends string, Data> = {
   readonly type: Type;
   readonly schemaVersion: 1;
   readonly data: Readonly<Data>;
 };
 
-export type TicketLogged = Event<
+export type TicketLogged = DomainEvent<
   'TicketLogged',
   {
     ticketId: string;
@@ -45,56 +46,62 @@ export type TicketLogged = Event<
     agreementVersion: number;
   }
 >;
-export type TicketAcknowledged = Event<'TicketAcknowledged', { assigneeId: string | null }>;
-export type TicketAssigned = Event<
+export type TicketAcknowledged = DomainEvent<'TicketAcknowledged', { assigneeId: string | null }>;
+export type TicketAssigned = DomainEvent<
   'TicketAssigned',
   { assigneeId: string; previousAssigneeId: string | null }
 >;
-export type PriorityChanged = Event<'PriorityChanged', { from: Priority; to: Priority; reason: string }>;
-export type CustomerUpdateRecorded = Event<'CustomerUpdateRecorded', { channel: Channel; message: string }>;
-export type UserInfoRequested = Event<'UserInfoRequested', { question: string }>;
-export type UserResponded = Event<'UserResponded', { response: string }>;
-export type ReclassifiedAsUserError = Event<
+export type PriorityChanged = DomainEvent<
+  'PriorityChanged',
+  { from: Priority; to: Priority; reason: string }
+>;
+export type CustomerUpdateRecorded = DomainEvent<
+  'CustomerUpdateRecorded',
+  { channel: Channel; message: string }
+>;
+export type UserInfoRequested = DomainEvent<'UserInfoRequested', { question: string }>;
+export type UserResponded = DomainEvent<'UserResponded', { response: string }>;
+export type ReclassifiedAsUserError = DomainEvent<
   'ReclassifiedAsUserError',
   { category: string; reason: string; previousKind: LoggableKind }
 >;
-export type UserErrorReclassificationRevoked = Event<
+export type UserErrorReclassificationRevoked = DomainEvent<
   'UserErrorReclassificationRevoked',
   { reason: string; restoredKind: LoggableKind }
 >;
-export type EffortLogged = Event<'EffortLogged', { minutes: number; note: string }>;
-export type TicketResolved = Event<'TicketResolved', { resolutionCode: string; notes: string }>;
-export type ResolutionConfirmed = Event<'ResolutionConfirmed', { comment: string }>;
-export type ResolutionRejected = Event<'ResolutionRejected', { reason: string }>;
-export type TicketAutoClosed = Event<
+export type EffortLogged = DomainEvent<'EffortLogged', { minutes: number; note: string }>;
+export type TicketResolved = DomainEvent<'TicketResolved', { resolutionCode: string; notes: string }>;
+export type ResolutionConfirmed = DomainEvent<'ResolutionConfirmed', { comment: string }>;
+export type ResolutionRejected = DomainEvent<'ResolutionRejected', { reason: string }>;
+export type TicketAutoClosed = DomainEvent<
   'TicketAutoClosed',
   { afterBusinessDays: number; resolvedAt: IsoInstant; deadline: IsoInstant }
 >;
-export type TicketClosedUnresolved = Event<
+export type TicketClosedUnresolved = DomainEvent<
   'TicketClosedUnresolved',
   { problemReference: string; reason: string }
 >;
-export type ChargeWaived = Event<'ChargeWaived', { reason: string; approverId: string }>;
+export type ChargeWaived = DomainEvent<'ChargeWaived', { reason: string; approverId: string }>;
 /** A correction: the waiver is withdrawn and the charge applies again. */
-export type ChargeWaiverRevoked = Event<'ChargeWaiverRevoked', { reason: string }>;
+export type ChargeWaiverRevoked = DomainEvent<'ChargeWaiverRevoked', { reason: string }>;
 /** A correction of logged effort: the total becomes `correctedTotalMinutes` (a new fact, never an edit). */
-export type EffortCorrected = Event<
+export type EffortCorrected = DomainEvent<
   'EffortCorrected',
   { previousTotalMinutes: number; correctedTotalMinutes: number; reason: string }
 >;
 /** A correction of a user error's rate-card category. */
-export type UserErrorCategoryCorrected = Event<
+export type UserErrorCategoryCorrected = DomainEvent<
   'UserErrorCategoryCorrected',
   { from: string; to: string; reason: string }
 >;
 
 /** The requester was reminded that the ticket waits for them (automation). */
-export type UserReminderSent = Event<
+export type UserReminderSent = DomainEvent<
   'UserReminderSent',
   { requester: Person; awaitingSince: IsoInstant; afterBusinessDays: number; deadline: IsoInstant }
 >;
 /** The requester's manager was contacted because the requester stayed silent (automation). */
-export type UserManagerContacted = Event<
+export type UserManagerContacted = DomainEvent<
   'UserManagerContacted',
   {
     manager: Person;
@@ -108,7 +115,7 @@ export type UserManagerContacted = Event<
  * An update interval of running business time passed without a customer update (automation). The
  * reported figure is computed from the SLA clock; this records that it was noticed and the assignee told.
  */
-export type CustomerUpdateMissed = Event<
+export type CustomerUpdateMissed = DomainEvent<
   'CustomerUpdateMissed',
   {
     occurrence: number;
@@ -119,7 +126,7 @@ export type CustomerUpdateMissed = Event<
   }
 >;
 /** A target is near (warning, at 75%) or passed (breach) (automation). */
-export type TicketEscalated = Event<
+export type TicketEscalated = DomainEvent<
   'TicketEscalated',
   {
     target: 'response' | 'resolution';
