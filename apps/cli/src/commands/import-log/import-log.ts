@@ -122,11 +122,11 @@ async function ensureAgreement(
 function rowOutcome(
   row: TranslatedRow,
   outcomes: readonly HistoryOutcome[],
-): RejectedRow | 'applied' | 'merged' | 'already' {
+): { code: string; reason: string } | 'applied' | 'merged' | 'already' {
+  if (row.rejection) return row.rejection;
   if (row.steps.length === 0) return 'merged';
   const refused = outcomes.find((outcome) => outcome.kind === 'refused');
-  if (refused && refused.kind === 'refused')
-    return { incident: '', line: row.line, state: row.state, code: refused.code, reason: refused.reason };
+  if (refused?.kind === 'refused') return { code: refused.code, reason: refused.reason };
   return outcomes.every((outcome) => outcome.kind === 'already_recorded') ? 'already' : 'applied';
 }
 
@@ -192,13 +192,11 @@ export async function importLog(args: ParsedArgs): Promise<ImportLogSummary> {
       counts.eventsAppended += result.eventsAppended;
       rows.forEach((row, index) => {
         counts.notRepresented += row.notRepresented.length;
-        const outcome = row.rejection
-          ? { incident: ticketId, line: row.line, state: row.state, ...row.rejection }
-          : rowOutcome(row, result.outcomes[index]);
+        const outcome = rowOutcome(row, result.outcomes[index]);
         if (outcome === 'applied') counts.applied++;
         else if (outcome === 'merged') counts.merged++;
         else if (outcome === 'already') counts.alreadyImported++;
-        else rejects.push({ ...outcome, incident: ticketId });
+        else rejects.push({ incident: ticketId, line: row.line, state: row.state, ...outcome });
       });
       if (mapping.columns.madeSla) {
         const last = ordered[ordered.length - 1];
