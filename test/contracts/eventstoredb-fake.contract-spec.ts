@@ -11,24 +11,25 @@ eventStoreContract('EventStoreDB adapter over an in-memory stand-in for the clie
 });
 
 describe('EventStoreDB adapter: a dropped subscription', () => {
+  const event = (n: number) => ({
+    type: 'E',
+    schemaVersion: 1,
+    data: { n },
+    metadata: {
+      actor: { id: 'a', role: 'agent' },
+      correlationId: 'c',
+      causationId: null,
+      commandId: null,
+      occurredAt: '2026-03-02T09:00:00.000Z',
+    },
+  });
+
   it('reconnects and resumes from the last delivered position, delivering nothing twice and skipping nothing', async () => {
     const server = new FakeEventStoreDb();
     const warnings: string[] = [];
     const store = new EventStoreDbEventStore(server.client(), {
       reconnectDelayMs: 10,
       logger: { warn: (message) => warnings.push(message) },
-    });
-    const event = (n: number) => ({
-      type: 'E',
-      schemaVersion: 1,
-      data: { n },
-      metadata: {
-        actor: { id: 'a', role: 'agent' },
-        correlationId: 'c',
-        causationId: null,
-        commandId: null,
-        occurredAt: '2026-03-02T09:00:00.000Z',
-      },
     });
     for (let n = 0; n < 5; n++) await store.appendToStream('s-1', [event(n)]);
     const subscription = store.subscribeToAll({ after: 0n, batchSize: 2 });
@@ -56,20 +57,7 @@ describe('EventStoreDB adapter: a dropped subscription', () => {
     const server = new FakeEventStoreDb();
     const store = new EventStoreDbEventStore(server.client());
     expect(await store.headPosition()).toBe(0n);
-    const appended = await store.appendToStream('s-1', [
-      {
-        type: 'E',
-        schemaVersion: 1,
-        data: {},
-        metadata: {
-          actor: { id: 'a', role: 'agent' },
-          correlationId: 'c',
-          causationId: null,
-          commandId: null,
-          occurredAt: '2026-03-02T09:00:00.000Z',
-        },
-      },
-    ]);
+    const appended = await store.appendToStream('s-1', [event(0)]);
     for (let n = 0; n < 300; n++) server.appendSystemEvent();
     expect(await store.headPosition()).toBe(appended.lastGlobalPosition);
     await store.close();
