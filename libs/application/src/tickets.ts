@@ -124,7 +124,7 @@ export class TicketCommands {
           if (outcome.kind === 'applied')
             group[index] = { kind: 'refused', code: 'history_diverged', reason };
         });
-      return { outcomes, eventsAppended: 0, state: ticketStateOf(stored.map(toTimedTicketEvent)) };
+      return { outcomes, eventsAppended: 0 };
     }
     if (appended.length > 0) {
       const last = stored[stored.length - 1];
@@ -132,7 +132,7 @@ export class TicketCommands {
         expectedRevision: last ? last.streamRevision : 'no_stream',
       });
     }
-    return { outcomes, eventsAppended: appended.length, state };
+    return { outcomes, eventsAppended: appended.length };
   }
 
   /**
@@ -303,8 +303,6 @@ export interface HistoryResult {
   /** Per group, one per command, in order. */
   readonly outcomes: ReadonlyArray<readonly HistoryOutcome[]>;
   readonly eventsAppended: number;
-  /** The ticket as the whole history leaves it. */
-  readonly state: TicketState;
 }
 
 export interface TicketView {

@@ -79,8 +79,4 @@ export class SmtpMailSender implements MailSender {
     });
     return { transport: 'smtp', messageId: String(info.messageId ?? messageIdOf(message.id)) };
   }
-
-  async close(): Promise<void> {
-    (await this.transport)?.close();
-  }
 }
