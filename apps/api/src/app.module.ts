@@ -30,7 +30,6 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { mkdirSync } from 'node:fs';
 import { CreateAgreementHandler, ExecuteAgreementHandler } from './agreements/agreement-bus';
 import { AgreementsController } from './agreements/agreements.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -104,21 +103,14 @@ export class AppModule {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: () => {
-            if (config.stores.eventStore.kind === 'embedded') mkdirSync(config.dataDir, { recursive: true });
-            // recordedAt comes from the application's clock, like every other time.
-            return openEventStore(config.stores, {
-              now: () => clock.now(),
-              logger: new Logger('event-store'),
-            });
-          },
+          // recordedAt comes from the application's clock, like every other time. (The embedded stores
+          // create their folder themselves.)
+          useFactory: () =>
+            openEventStore(config.stores, { now: () => clock.now(), logger: new Logger('event-store') }),
         },
         {
           provide: READ_STORE,
-          useFactory: () => {
-            if (config.stores.readStore.kind === 'embedded') mkdirSync(config.dataDir, { recursive: true });
-            return openReadStore(config.stores, { now: () => clock.now() });
-          },
+          useFactory: () => openReadStore(config.stores, { now: () => clock.now() }),
         },
         {
           provide: PROJECTION_PROGRESS,

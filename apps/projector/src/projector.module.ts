@@ -13,7 +13,6 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
 import { Server, createServer } from 'node:http';
 
 export interface ProjectorConfig {
@@ -108,24 +107,17 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnApplication
 @Module({})
 export class ProjectorModule {
   static forRoot(config: ProjectorConfig): DynamicModule {
-    const prepareDataDir = () => mkdirSync(config.stores.dataDir, { recursive: true });
     return {
       module: ProjectorModule,
       providers: [
         { provide: PROJECTOR_CONFIG, useValue: config },
         {
           provide: EVENT_STORE,
-          useFactory: () => {
-            if (config.stores.eventStore.kind === 'embedded') prepareDataDir();
-            return openEventStore(config.stores, { logger: new Logger('event-store') });
-          },
+          useFactory: () => openEventStore(config.stores, { logger: new Logger('event-store') }),
         },
         {
           provide: READ_STORE,
-          useFactory: () => {
-            if (config.stores.readStore.kind === 'embedded') prepareDataDir();
-            return openReadStore(config.stores);
-          },
+          useFactory: () => openReadStore(config.stores),
         },
         {
           provide: ProjectionRunner,
