@@ -11,6 +11,7 @@ import { replay } from './commands/replay';
 import { importCommands } from './commands/import-commands';
 import { importLog } from './commands/import-log/import-log';
 import { MappingError } from './commands/import-log/log-mapping';
+import { CsvFormatError } from './commands/import-log/csv';
 import { mintToken } from './commands/mint-token';
 import { verify } from './commands/verify';
 import { verifyFigures } from './commands/verify-figures';
@@ -96,7 +97,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`${error.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (error instanceof MappingError) {
+  if (error instanceof MappingError || error instanceof CsvFormatError) {
     console.error(error.message);
     process.exit(2);
   }

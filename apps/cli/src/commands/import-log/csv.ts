@@ -12,7 +12,7 @@ export class CsvFormatError extends Error {
     readonly line: number,
     message: string,
   ) {
-    super(`line ${line}: ${message}`);
+    super(`the CSV is malformed at line ${line}: ${message}`);
     this.name = 'CsvFormatError';
   }
 }

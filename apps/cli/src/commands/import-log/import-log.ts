@@ -9,7 +9,7 @@ import {
 import { DomainError, LogTicket, Principal } from '@app/domain';
 import { ProjectionRunner, ReadQueries, TicketDoc, serviceDeskProjection } from '@app/projections';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateAgreementDto } from '../../../../api/src/agreements/create-agreement/create-agreement.dto';
 import { PublishAgreementVersionDto } from '../../../../api/src/agreements/publish-agreement-version/publish-agreement-version.dto';
@@ -141,6 +141,7 @@ export async function importLog(args: ParsedArgs): Promise<ImportLogSummary> {
   const mappingFile = args.options.get('mapping');
   if (!file || typeof mappingFile !== 'string')
     throw new UsageError('import-log needs a CSV file and --mapping <mapping.json>');
+  if (!existsSync(file)) throw new UsageError(`import-log: no file ${file}`);
   const timeZone = args.options.get('timezone');
   const mapping = loadMapping(mappingFile, { timeZone: typeof timeZone === 'string' ? timeZone : undefined });
   const { dataDir, events, openReadStore } = await openStores(args);
