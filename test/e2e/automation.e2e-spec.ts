@@ -4,8 +4,8 @@ import { ProjectionProgress } from '@app/projections';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECTION_PROGRESS } from '../../apps/api/src/projection/read-your-writes';
-import { acmeTerms, ticketBody } from '../support/fixtures';
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
+import { ticketBody } from '../support/fixtures';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
 
 /**
  * The process manager against the clock: ACME's agreement (Amsterdam, Mon-Fri 09:00-17:00, holidays
@@ -19,18 +19,7 @@ describe('automation: the agreement rules act by themselves, in business time', 
 
   beforeAll(async () => {
     t = await startTestApp('2026-01-01T00:00:00Z');
-    const created = await t
-      .as(TOKENS.admin)
-      .post('/agreements', { customerId: 'acme', name: 'ACME', services: ['email', 'laptops'] })
-      .expect(201);
-    agreementId = created.body.agreementId;
-    await t
-      .as(TOKENS.admin)
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00+01:00',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(t);
   });
   afterAll(() => t.close());
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { loadProjectorConfig } from '../../apps/projector/src/main';
 import { ProjectorLifecycle, ProjectorModule } from '../../apps/projector/src/projector.module';
-import { acmeTerms, ticketBody } from '../support/fixtures';
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
+import { ticketBody } from '../support/fixtures';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
 
 /**
  * The production shape on the embedded stores: the API with PROJECTIONS=external takes commands and
@@ -48,18 +48,7 @@ describe('the projector app beside an API that does not project', () => {
   });
 
   it('projects what the API appends; a query with ?after= waits for the projector', async () => {
-    const agreement = await api
-      .as(TOKENS.admin)
-      .post('/agreements', { customerId: 'acme', name: 'ACME', services: ['email', 'laptops'] })
-      .expect(201);
-    agreementId = agreement.body.agreementId;
-    await api
-      .as(TOKENS.admin)
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00+01:00',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(api);
     const logged = await api.as(TOKENS.agent).post('/tickets', ticketBody(agreementId)).expect(201);
     const list = await api
       .as(TOKENS.agent)

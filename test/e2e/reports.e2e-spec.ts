@@ -1,5 +1,5 @@
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
-import { acmeTerms, ticketBody } from '../support/fixtures';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
+import { ticketBody } from '../support/fixtures';
 
 /**
  * A month of ACME tickets through the API, then the list and both reports against a hand computation
@@ -29,19 +29,7 @@ describe('reports on a month of tickets', () => {
 
   beforeAll(async () => {
     t = await startTestApp('2026-02-01T00:00:00Z');
-    agreementId = (
-      await t
-        .as(TOKENS.admin)
-        .post('/agreements', { customerId: 'acme', name: 'ACME', services: ['email', 'laptops'] })
-        .expect(201)
-    ).body.agreementId;
-    await t
-      .as(TOKENS.admin)
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00+01:00',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(t);
 
     // A: P2 incident logged before opening time, an update after 80 minutes, resolved after 120, confirmed.
     await log('A', '2026-03-02T08:59:00+01:00', { priority: 'P2', service: 'email', summary: 'A' });

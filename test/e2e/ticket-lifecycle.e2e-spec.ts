@@ -1,11 +1,10 @@
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
-import { acmeTerms, ticketBody } from '../support/fixtures';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
+import { ticketBody } from '../support/fixtures';
 
 describe('the ticket lifecycle over HTTP', () => {
   let t: TestApp;
   let agreementId: string;
 
-  const admin = () => t.as(TOKENS.admin);
   const agent = () => t.as(TOKENS.agent);
   const ann = () => t.as(TOKENS.requesterAcme);
   const headPosition = async () =>
@@ -13,16 +12,7 @@ describe('the ticket lifecycle over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestApp('2026-01-01T00:00:00Z');
-    const created = await admin()
-      .post('/agreements', { customerId: 'acme', name: 'ACME workplace', services: ['email', 'laptops'] })
-      .expect(201);
-    agreementId = created.body.agreementId;
-    await admin()
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00+01:00',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(t, 'ACME workplace');
   });
   afterAll(() => t.close());
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { loadApiConfig } from '../../apps/api/src/config/api-config';
 import { createApp } from '../../apps/api/src/create-app';
+import { acmeTerms } from './fixtures';
 import { TestClock } from './test-clock';
 
 export const TOKENS = {
@@ -77,4 +78,21 @@ export async function startTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** ACME's agreement (email, laptops) with its first version (samples/agreement-version.json), made by the admin. */
+export async function publishAcmeAgreement(t: TestApp, name = 'ACME'): Promise<string> {
+  const created = await t
+    .as(TOKENS.admin)
+    .post('/agreements', { customerId: 'acme', name, services: ['email', 'laptops'] })
+    .expect(201);
+  const agreementId = created.body.agreementId as string;
+  await t
+    .as(TOKENS.admin)
+    .post(`/agreements/${agreementId}/versions`, {
+      effectiveFrom: '2026-01-01T00:00:00+01:00',
+      terms: acmeTerms,
+    })
+    .expect(201);
+  return agreementId;
 }
