@@ -33,18 +33,22 @@ export interface SqliteEventStoreOptions {
   readonly now?: () => Date;
 }
 
-interface EventRow {
-  global_position: number;
-  event_id: string;
-  stream_id: string;
-  stream_revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-  hash: string | null;
-}
+/** The columns every read selects, in this order; rows are read as arrays (no object per row). */
+const EVENT_COLUMNS =
+  'global_position, event_id, stream_id, stream_revision, type, schema_version, data, metadata, recorded_at, hash';
+
+type EventRow = [
+  globalPosition: number,
+  eventId: string,
+  streamId: string,
+  streamRevision: number,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+  hash: string | null,
+];
 
 interface FollowControl {
   stopped: boolean;
@@ -77,16 +81,16 @@ CREATE TABLE IF NOT EXISTS events (
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    streamRevision: row.stream_revision,
-    globalPosition: BigInt(row.global_position),
-    recordedAt: row.recorded_at,
-    hash: row.hash,
+    id: row[1],
+    streamId: row[2],
+    type: row[4],
+    schemaVersion: row[5],
+    data: JSON.parse(row[6]),
+    metadata: JSON.parse(row[7]) as EventMetadata,
+    streamRevision: row[3],
+    globalPosition: BigInt(row[0]),
+    recordedAt: row[8],
+    hash: row[9],
   };
 }
 
@@ -137,12 +141,16 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, recorded_at, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      readStream: this.db.prepare(
-        `SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
-      ),
-      readAll: this.db.prepare(
-        `SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
-      ),
+      readStream: this.db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
+        )
+        .raw(),
+      readAll: this.db
+        .prepare<[number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+        )
+        .raw(),
       head: this.db.prepare('SELECT MAX(global_position) AS head FROM events'),
     };
   }
@@ -250,6 +258,38 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     return this.readAllSync(options.after ?? 0n, options.maxCount ?? 1000);
+  }
+
+  private keep: (streamId: string, type: string, eventId: string) => boolean = () => true;
+  private readAllWhereStatement: Database.Statement<[number, number, number], EventRow> | null = null;
+
+  /**
+   * Events after `after` and up to `upTo`, of those `keep` selects by their envelope: decided inside the
+   * query, before a row's data is even read into JavaScript (a partitioned rebuild reads its share this way).
+   */
+  readAllWhere(
+    options: { readonly after: bigint; readonly upTo: bigint; readonly maxCount: number },
+    keep: (streamId: string, type: string, eventId: string) => boolean,
+  ): StoredEvent[] {
+    if (!this.readAllWhereStatement) {
+      this.db.function('keep_event', { deterministic: false }, (streamId, type, eventId) =>
+        this.keep(streamId as string, type as string, eventId as string) ? 1 : 0,
+      );
+      this.readAllWhereStatement = this.db
+        .prepare<[number, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ?
+           AND keep_event(stream_id, type, event_id) ORDER BY global_position LIMIT ?`,
+        )
+        .raw();
+    }
+    this.keep = keep;
+    try {
+      return this.readAllWhereStatement
+        .all(Number(options.after), Number(options.upTo), options.maxCount)
+        .map(toStoredEvent);
+    } finally {
+      this.keep = () => true;
+    }
   }
 
   private readAllSync(after: bigint, maxCount: number): StoredEvent[] {
