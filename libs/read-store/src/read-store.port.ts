@@ -55,6 +55,11 @@ export interface ProjectionCheckpoint {
 /** Fields to index together, for the queries a read model answers. */
 export interface IndexSpec {
   readonly fields: readonly string[];
+  /**
+   * The index also holds the whole document (where the store can), so that a query reading a range of it,
+   * such as a month's report facts, reads them in index order without visiting each document's row.
+   */
+  readonly covering?: boolean;
 }
 
 export interface ReadStore {
