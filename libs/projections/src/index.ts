@@ -8,3 +8,4 @@ export * from './audit-reports';
 export * from './report-csv';
 export * from './checkpoint-follower';
 export * from './notifications-read-model';
+export * from './partitioned-fold';

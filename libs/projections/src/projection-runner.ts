@@ -5,11 +5,11 @@ import {
   ProjectedDocument,
   Projection,
   ProjectionContext,
-  ProjectionError,
   ReadModel,
   collectionsOf,
+  evolveOrFail,
   routes,
-  writesFor,
+  writesOrFail,
 } from './projection';
 
 export type RunnerStatus = 'starting' | 'catching_up' | 'live' | 'stopped' | 'closed';
@@ -195,13 +195,7 @@ export class ProjectionRunner {
     for (const { event, models } of routed) {
       for (const model of models) {
         const id = model.documentId(event);
-        let next: ProjectedDocument | null;
-        try {
-          next = model.evolve(current(model, id), event, context);
-        } catch (error) {
-          throw new ProjectionError(event, error instanceof Error ? error.message : String(error));
-        }
-        working.get(model.collection)?.set(id, next);
+        working.get(model.collection)?.set(id, evolveOrFail(model, current(model, id), event, context));
         if (!changed.has(model.collection)) changed.set(model.collection, new Set());
         changed.get(model.collection)?.add(id);
       }
@@ -210,21 +204,15 @@ export class ProjectionRunner {
     for (const model of this.projection.readModels) {
       for (const id of changed.get(model.collection) ?? []) {
         const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
-        try {
-          const stored = writesFor(model, id, docs.get(id) ?? null, context);
-          docs.set(id, stored.doc);
-          writes.push(...stored.writes);
-        } catch (error) {
-          throw new ProjectionError(
-            {
-              streamId: `${model.streamPrefix}${id}`,
-              streamRevision: -1,
-              globalPosition: batch[batch.length - 1].globalPosition,
-              type: 'materialize',
-            },
-            error instanceof Error ? error.message : String(error),
-          );
-        }
+        const stored = writesOrFail(
+          model,
+          id,
+          docs.get(id) ?? null,
+          context,
+          batch[batch.length - 1].globalPosition,
+        );
+        docs.set(id, stored.doc);
+        writes.push(...stored.writes);
       }
     }
     const position = batch[batch.length - 1].globalPosition;

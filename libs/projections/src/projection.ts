@@ -8,6 +8,12 @@ export interface ProjectionContext {
   agreement(agreementId: string): AgreementState;
 }
 
+/**
+ * What routing an event reads: never its data, so that a partitioned rebuild can route events before it
+ * parses them (and the types hold routing to that).
+ */
+export type EventEnvelope = Pick<StoredEvent, 'id' | 'streamId' | 'type'>;
+
 export interface ProjectedDocument {
   readonly id: string;
 }
@@ -23,11 +29,11 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
   /** The event types it reads, for the catalogue and the docs. */
   readonly eventTypes: readonly string[];
   /** Narrows the events of its streams it applies (default: all of them). */
-  readonly accepts?: (event: StoredEvent) => boolean;
+  readonly accepts?: (event: EventEnvelope) => boolean;
   readonly indexes: readonly IndexSpec[];
   /** Small models the context reads are kept in memory by the runner. */
   readonly keepInMemory?: boolean;
-  documentId(event: StoredEvent): string;
+  documentId(event: EventEnvelope): string;
   evolve(doc: Doc | null, event: StoredEvent, context: ProjectionContext): Doc | null;
   /**
    * Derives the fields that only depend on the folded state, once per written document rather than once
@@ -56,7 +62,7 @@ export interface Projection {
 }
 
 /** Whether a read model applies an event: one of its streams, and one it accepts. */
-export function routes(model: ReadModel, event: StoredEvent): boolean {
+export function routes(model: ReadModel, event: EventEnvelope): boolean {
   return event.streamId.startsWith(model.streamPrefix) && (model.accepts?.(event) ?? true);
 }
 
@@ -80,6 +86,20 @@ export class ProjectionError extends Error {
   }
 }
 
+/** Applies one event to a document; an event it cannot apply becomes a ProjectionError naming it. */
+export function evolveOrFail(
+  model: ReadModel,
+  doc: ProjectedDocument | null,
+  event: StoredEvent,
+  context: ProjectionContext,
+): ProjectedDocument | null {
+  try {
+    return model.evolve(doc, event, context);
+  } catch (error) {
+    throw new ProjectionError(event, error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** What storing a folded document writes: the document as materialized, and its derived documents. */
 export function writesFor(
   model: ReadModel,
@@ -90,4 +110,27 @@ export function writesFor(
   const doc = folded !== null && model.materialize ? model.materialize(folded, context) : folded;
   const derived = doc !== null && model.derived ? model.derived.documentsOf(doc) : [];
   return { doc, writes: [{ collection: model.collection, id, doc }, ...derived] };
+}
+
+/** `writesFor`, with a failure to materialize named as the projection's error at `position`. */
+export function writesOrFail(
+  model: ReadModel,
+  id: string,
+  folded: ProjectedDocument | null,
+  context: ProjectionContext,
+  position: bigint,
+): { doc: ProjectedDocument | null; writes: DocumentWrite[] } {
+  try {
+    return writesFor(model, id, folded, context);
+  } catch (error) {
+    throw new ProjectionError(
+      {
+        streamId: `${model.streamPrefix}${id}`,
+        streamRevision: -1,
+        globalPosition: position,
+        type: 'materialize',
+      },
+      error instanceof Error ? error.message : String(error),
+    );
+  }
 }

@@ -1,0 +1,222 @@
+import { AgreementState, initialAgreementState } from '@app/domain';
+import { StoredEvent } from '@app/event-store';
+import { DocumentWrite } from '@app/read-store';
+import {
+  EventEnvelope,
+  ProjectedDocument,
+  Projection,
+  ProjectionContext,
+  ReadModel,
+  evolveOrFail,
+  routes,
+  writesOrFail,
+} from './projection';
+
+/** Which of `partitions` partitions a document belongs to (FNV-1a of its collection and id). */
+export function partitionOf(collection: string, id: string, partitions: number): number {
+  if (partitions <= 1) return 0;
+  let hash = 0x811c9dc5;
+  const key = `${collection}\u0000${id}`;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}
+
+interface Target {
+  readonly model: ReadModel;
+  readonly id: string;
+  readonly key: string;
+}
+
+interface Held {
+  readonly model: ReadModel;
+  readonly id: string;
+  doc: ProjectedDocument | null;
+}
+
+export interface PartitionedFoldOptions {
+  readonly partition: number;
+  readonly partitions: number;
+  /** How many documents to hold before writing the least recently changed ones out. */
+  readonly capacity: number;
+}
+
+/**
+ * The fold of a rebuild, for one partition of a projection's documents: every document is the fold of the
+ * events routed to it, in global order, so disjoint partitions can be folded side by side and give exactly
+ * the documents one runner would. The only lookup across documents is the agreement a ticket is measured
+ * by: the in-memory models are folded by every partition from all their events, in the same global order.
+ *
+ * Documents are held until evicted (least recently changed first) or drained at the end, so that a
+ * rebuild materializes and writes most documents once instead of once per batch. A document written out
+ * and changed again later is loaded back first (`missing`), so nothing depends on the capacity but speed.
+ */
+export class PartitionedFold {
+  private readonly held = new Map<string, Held>();
+  /** Keys of documents written out, so that a later event for them loads them back. */
+  private readonly written = new Set<string>();
+  private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
+  private readonly context: ProjectionContext;
+  private position = 0n;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly options: PartitionedFoldOptions,
+  ) {
+    for (const model of projection.readModels)
+      if (model.keepInMemory) this.memory.set(model.collection, new Map());
+    const agreements = this.memory.get('agreements');
+    this.context = {
+      agreement: (agreementId) =>
+        (agreements?.get(agreementId) as AgreementState | undefined) ?? initialAgreementState,
+    };
+  }
+
+  private owns(model: ReadModel, id: string): boolean {
+    return partitionOf(model.collection, id, this.options.partitions) === this.options.partition;
+  }
+
+  /** Whether this partition applies the event: decided from its envelope, before its data is parsed. */
+  wants(event: EventEnvelope): boolean {
+    for (const model of this.projection.readModels) {
+      if (routes(model, event) && (model.keepInMemory || this.owns(model, model.documentId(event))))
+        return true;
+    }
+    return false;
+  }
+
+  /** Per event of the batch in hand: the documents of this partition it changes. */
+  private plan: { readonly batch: readonly StoredEvent[]; readonly targets: Target[][] } | null = null;
+
+  private targetsOf(event: StoredEvent): Target[] {
+    const targets: Target[] = [];
+    for (const model of this.projection.readModels) {
+      if (!routes(model, event)) continue;
+      const id = model.documentId(event);
+      if (model.keepInMemory || this.owns(model, id))
+        targets.push({ model, id, key: `${model.collection}\u0000${id}` });
+    }
+    return targets;
+  }
+
+  /** Documents this batch changes that were written out earlier: load them (`load`) before `apply`. */
+  missing(batch: readonly StoredEvent[]): Array<{ readonly collection: string; readonly id: string }> {
+    const targets = batch.map((event) => this.targetsOf(event));
+    this.plan = { batch, targets };
+    const missing = new Map<string, { collection: string; id: string }>();
+    for (const { model, id, key } of targets.flat()) {
+      if (!model.keepInMemory && !this.held.has(key) && this.written.has(key))
+        missing.set(key, { collection: model.collection, id });
+    }
+    return [...missing.values()];
+  }
+
+  /** A document written out earlier, as stored (or null if it was deleted). */
+  load(collection: string, id: string, doc: ProjectedDocument | null): void {
+    const model = this.projection.readModels.find((candidate) => candidate.collection === collection);
+    if (!model) throw new RangeError(`no read model writes ${collection}`);
+    this.held.set(`${collection}\u0000${id}`, { model, id, doc });
+  }
+
+  apply(batch: readonly StoredEvent[]): void {
+    const planned =
+      this.plan?.batch === batch ? this.plan.targets : batch.map((event) => this.targetsOf(event));
+    this.plan = null;
+    batch.forEach((event, index) => {
+      for (const { model, id, key } of planned[index]) {
+        if (model.keepInMemory) {
+          const docs = this.memory.get(model.collection) as Map<string, ProjectedDocument>;
+          const next = evolveOrFail(model, docs.get(id) ?? null, event, this.context);
+          if (next) docs.set(id, next);
+          else docs.delete(id);
+          continue;
+        }
+        let held = this.held.get(key);
+        if (held) this.held.delete(key);
+        else {
+          if (this.written.has(key))
+            throw new Error(`document ${key} was not loaded back before ${event.type}`);
+          held = { model, id, doc: null };
+        }
+        held.doc = evolveOrFail(model, held.doc, event, this.context);
+        // Re-inserted: the map's order is the order of last change.
+        this.held.set(key, held);
+      }
+      this.position = event.globalPosition;
+    });
+  }
+
+  private writesOf(held: Held, key: string): DocumentWrite[] {
+    // A document that never existed in the store and does not exist now needs no write.
+    if (held.doc === null && !this.written.has(key)) return [];
+    this.written.add(key);
+    return writesOrFail(held.model, held.id, held.doc, this.context, this.position).writes;
+  }
+
+  /** The writes of the least recently changed documents beyond the capacity, which are let go. */
+  evictions(): DocumentWrite[] {
+    const writes: DocumentWrite[] = [];
+    for (const [key, held] of this.held) {
+      if (this.held.size <= this.options.capacity) break;
+      this.held.delete(key);
+      writes.push(...this.writesOf(held, key));
+    }
+    return writes;
+  }
+
+  /** The writes of every document still held; partition 0 also writes the in-memory models' documents. */
+  drain(): DocumentWrite[] {
+    const writes: DocumentWrite[] = [];
+    for (const [key, held] of this.held) writes.push(...this.writesOf(held, key));
+    this.held.clear();
+    if (this.options.partition === 0) {
+      for (const model of this.projection.readModels) {
+        for (const [id, doc] of this.memory.get(model.collection) ?? [])
+          writes.push(...writesOrFail(model, id, doc, this.context, this.position).writes);
+      }
+    }
+    return writes;
+  }
+}
+
+/** How a partition reads its events and exchanges documents with the store being rebuilt. */
+export interface PartitionIo {
+  /** The next events after `after` (up to the rebuild's head) that the partition wants, in global order. */
+  read(after: bigint, wants: (event: EventEnvelope) => boolean): Promise<readonly StoredEvent[]>;
+  /** Documents written out earlier (absent ones as null). */
+  load(
+    keys: ReadonlyArray<{ readonly collection: string; readonly id: string }>,
+  ): Promise<
+    ReadonlyArray<{ readonly collection: string; readonly id: string; readonly doc: object | null }>
+  >;
+  write(writes: readonly DocumentWrite[]): Promise<void>;
+  progress?(position: bigint): void;
+}
+
+/** Folds one partition of a rebuild from the first event to the head, writing its documents through `io`. */
+export async function rebuildPartition(
+  projection: Projection,
+  options: PartitionedFoldOptions,
+  io: PartitionIo,
+): Promise<void> {
+  const fold = new PartitionedFold(projection, options);
+  const wants = (event: EventEnvelope) => fold.wants(event);
+  let after = 0n;
+  for (;;) {
+    const batch = await io.read(after, wants);
+    if (batch.length === 0) break;
+    const missing = fold.missing(batch);
+    if (missing.length > 0) {
+      for (const { collection, id, doc } of await io.load(missing))
+        fold.load(collection, id, doc as ProjectedDocument | null);
+    }
+    fold.apply(batch);
+    const evicted = fold.evictions();
+    if (evicted.length > 0) await io.write(evicted);
+    after = batch[batch.length - 1].globalPosition;
+    io.progress?.(after);
+  }
+  await io.write(fold.drain());
+}
