@@ -219,8 +219,6 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
   indexes: [
     { fields: ['loggedAt'] },
     { fields: ['customerId', 'loggedAt'] },
-    { fields: ['customerId', 'reportMonth'] },
-    { fields: ['customerId', 'chargeMonth'] },
     { fields: ['status', 'loggedAt'] },
     { fields: ['priority', 'loggedAt'] },
     { fields: ['breachedAt'] },
@@ -257,8 +255,8 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
   // The monthly reports read many tickets: they read these compact documents instead of whole tickets.
   derived: {
     collections: [
-      { collection: 'ticket_facts', indexes: [{ fields: ['customerId', 'reportMonth'] }] },
-      { collection: 'charge_lines', indexes: [{ fields: ['customerId', 'chargeMonth'] }] },
+      { collection: 'ticket_facts', indexes: [{ fields: ['customerId', 'reportMonth'], covering: true }] },
+      { collection: 'charge_lines', indexes: [{ fields: ['customerId', 'chargeMonth'], covering: true }] },
     ],
     documentsOf: (doc) => [
       { collection: 'ticket_facts', id: doc.id, doc: reportFactsOf(doc) },
