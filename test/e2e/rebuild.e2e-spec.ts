@@ -130,7 +130,7 @@ describe('rebuilding the read models', () => {
     for (let partition = 0; partition < 3; partition++) {
       await rebuildPartition(
         serviceDeskProjection,
-        { partition, partitions: 3, capacity: 40 },
+        { partitions: 3, owned: [partition], capacity: 40 },
         {
           read: partitionReader(events, head, 500),
           load: async (keys) => {

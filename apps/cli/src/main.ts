@@ -21,7 +21,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   mint-token --sub ID --role ROLE [--customers a,b|*] [--hours 8]
       a bearer JWT signed with JWT_SECRET (or the documented development key)
-  rebuild [--data-dir DIR]
+  rebuild [--data-dir DIR] [--workers N]
       drop the read models and replay every event (stop the API first)
   replay <ticketId> [--data-dir DIR]
       a ticket's history in words with who and when, and the time spent in each status

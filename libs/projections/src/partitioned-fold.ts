@@ -37,8 +37,10 @@ interface Held {
 }
 
 export interface PartitionedFoldOptions {
-  readonly partition: number;
+  /** Into how many partitions the documents are divided. */
   readonly partitions: number;
+  /** The partitions this fold owns (one thread may fold a larger share than another). */
+  readonly owned: readonly number[];
   /** How many documents to hold before writing the least recently changed ones out. */
   readonly capacity: number;
 }
@@ -60,11 +62,13 @@ export class PartitionedFold {
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
   private readonly context: ProjectionContext;
   private position = 0n;
+  private readonly owned: ReadonlySet<number>;
 
   constructor(
     private readonly projection: Projection,
     private readonly options: PartitionedFoldOptions,
   ) {
+    this.owned = new Set(options.owned);
     for (const model of projection.readModels)
       if (model.keepInMemory) this.memory.set(model.collection, new Map());
     const agreements = this.memory.get('agreements');
@@ -75,7 +79,7 @@ export class PartitionedFold {
   }
 
   private owns(model: ReadModel, id: string): boolean {
-    return partitionOf(model.collection, id, this.options.partitions) === this.options.partition;
+    return this.owned.has(partitionOf(model.collection, id, this.options.partitions));
   }
 
   /** Whether this partition applies the event: decided from its envelope, before its data is parsed. */
@@ -166,12 +170,12 @@ export class PartitionedFold {
     return writes;
   }
 
-  /** The writes of every document still held; partition 0 also writes the in-memory models' documents. */
+  /** The writes of every document still held; the owner of partition 0 also writes the in-memory models'. */
   drain(): DocumentWrite[] {
     const writes: DocumentWrite[] = [];
     for (const [key, held] of this.held) writes.push(...this.writesOf(held, key));
     this.held.clear();
-    if (this.options.partition === 0) {
+    if (this.owned.has(0)) {
       for (const model of this.projection.readModels) {
         for (const [id, doc] of this.memory.get(model.collection) ?? [])
           writes.push(...writesOrFail(model, id, doc, this.context, this.position).writes);

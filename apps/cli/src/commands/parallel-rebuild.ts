@@ -7,8 +7,8 @@ import { Worker } from 'node:worker_threads';
 /** What a partition's worker is given. */
 export interface WorkerInput {
   readonly eventsPath: string;
-  readonly partition: number;
   readonly partitions: number;
+  readonly owned: readonly number[];
   /** Global position the rebuild replays up to (as a decimal string). */
   readonly head: string;
   readonly capacity: number;
@@ -32,19 +32,23 @@ export type ToWorker =
       readonly docs: ReadonlyArray<Key & { readonly doc: object | null }>;
     };
 
+const BATCH_SIZE = 4000;
+
 /**
- * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads:
- * each worker folds one partition of the documents (every document is the fold of its own events, see
- * PartitionedFold) and this thread writes what they send, then sets the checkpoint and builds the indexes.
- * Events appended after the rebuild started are left to the runner that takes over from the checkpoint.
+ * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads.
+ * The documents are divided into 2 x workers + 1 partitions (every document is the fold of its own events,
+ * see PartitionedFold): each worker folds two and sends what it folds, serialized; this thread folds one
+ * and writes everything, so that on n cores n threads are busy. Then it sets the checkpoint and builds the
+ * indexes. Events appended after the rebuild started are left to the runner that takes over from there.
  */
 export async function rebuildInParallel(options: {
   readonly eventsPath: string;
   readonly events: EventStore;
   readonly target: SqliteReadStore;
   readonly projection: Projection;
+  /** Worker threads besides this one. */
   readonly workers: number;
-  /** Documents each worker holds before writing the least recently changed out. */
+  /** Documents each thread holds before writing the least recently changed out. */
   readonly capacity?: number;
   readonly onProgress?: (position: bigint, head: bigint) => void;
 }): Promise<{ position: bigint; foldMs: number; writeMs: number; indexMs: number }> {
@@ -61,107 +65,129 @@ export async function rebuildInParallel(options: {
       indexes.flatMap((index) => index.fields),
     );
   const head = await options.events.headPosition();
-  const partitions = Math.max(1, Math.floor(options.workers));
-  const positions = new Array<bigint>(partitions).fill(0n);
-  const started = performance.now();
-  let writeMs = 0;
-  const input = (partition: number): WorkerInput => ({
-    eventsPath: options.eventsPath,
-    partition,
-    partitions,
-    head: head.toString(),
-    capacity: Math.ceil((options.capacity ?? 16_000) / partitions),
-    batchSize: 4000,
-  });
-  const onProgress = (partition: number, position: bigint) => {
-    positions[partition] = position;
+  const workerCount = Math.max(1, Math.floor(options.workers));
+  const partitions = 2 * workerCount + 1;
+  const capacity = Math.ceil((options.capacity ?? 16_000) / (workerCount + 1));
+  // Thread 0 is this one; thread k >= 1 is worker k.
+  const positions = new Array<bigint>(workerCount + 1).fill(0n);
+  const onProgress = (thread: number, position: bigint) => {
+    positions[thread] = position;
     options.onProgress?.(
       positions.reduce((low, reached) => (reached < low ? reached : low)),
       head,
     );
   };
-  // From the TypeScript sources (ts-jest) a worker thread cannot load the worker module: the partitions are
-  // then folded one after the other in this thread, by the same code.
-  if (__filename.endsWith('.ts')) {
-    const events = new SqliteEventStore({ path: options.eventsPath, synchronous: 'NORMAL' });
-    try {
-      for (let partition = 0; partition < partitions; partition++) {
-        const { capacity, batchSize } = input(partition);
-        await rebuildPartition(
-          projection,
-          { partition, partitions, capacity },
-          partitionIo(events, target, projection, head, batchSize, (position) =>
-            onProgress(partition, position),
-          ),
-        );
+  const started = performance.now();
+  const timed = { writeMs: 0 };
+  const write = (writes: readonly PreparedWrite[]) => {
+    timed.writeMs -= performance.now();
+    target.writePrepared(writes);
+    timed.writeMs += performance.now();
+  };
+  const events = new SqliteEventStore({ path: options.eventsPath, synchronous: 'NORMAL' });
+  // From the TypeScript sources (ts-jest) a worker thread cannot load the worker module: every partition is
+  // then folded in this thread, by the same code.
+  const inThreadOnly = __filename.endsWith('.ts');
+  const workers: Worker[] = [];
+  try {
+    const folds = [
+      rebuildPartition(
+        projection,
+        { partitions, owned: inThreadOnly ? range(partitions) : [0], capacity },
+        {
+          ...partitionIo(events, target, projection, head, (position) => onProgress(0, position)),
+          write: async (writes) => {
+            const fields = columnFieldsOf(projection);
+            write(writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? [])));
+            // Let the workers' messages in between this thread's batches.
+            await new Promise((resolve) => setImmediate(resolve));
+          },
+        },
+      ),
+    ];
+    if (!inThreadOnly) {
+      for (let k = 1; k <= workerCount; k++) {
+        const input: WorkerInput = {
+          eventsPath: options.eventsPath,
+          partitions,
+          owned: [2 * k - 1, 2 * k],
+          head: head.toString(),
+          capacity,
+          batchSize: BATCH_SIZE,
+        };
+        const worker = new Worker(join(__dirname, 'rebuild-worker.js'), {
+          workerData: input,
+          // Collect garbage before a heap grows large: held documents need far less than this.
+          resourceLimits: { maxOldGenerationSizeMb: 128 },
+        });
+        workers.push(worker);
+        folds.push(followWorker(worker, k, target, write, (position) => onProgress(k, position)));
       }
-    } finally {
-      await events.close();
     }
-  } else {
-    const workers: Worker[] = [];
-    try {
-      await Promise.all(
-        Array.from({ length: partitions }, (_, partition) => {
-          const worker = new Worker(join(__dirname, 'rebuild-worker.js'), {
-            workerData: input(partition),
-            // Collect garbage before a heap grows large: held documents need far less than this.
-            resourceLimits: { maxOldGenerationSizeMb: 128 },
-          });
-          workers.push(worker);
-          return new Promise<void>((resolve, reject) => {
-            let finished = false;
-            worker.on('message', (message: FromWorker) => {
-              try {
-                switch (message.kind) {
-                  case 'write':
-                    writeMs -= performance.now();
-                    target.writePrepared(message.writes);
-                    writeMs += performance.now();
-                    worker.postMessage({ kind: 'written' } satisfies ToWorker);
-                    break;
-                  case 'load':
-                    void loadDocs(target, message.keys).then((docs) =>
-                      worker.postMessage({
-                        kind: 'loaded',
-                        request: message.request,
-                        docs,
-                      } satisfies ToWorker),
-                    );
-                    break;
-                  case 'progress':
-                    onProgress(partition, BigInt(message.position));
-                    break;
-                  case 'done':
-                    finished = true;
-                    positions[partition] = head;
-                    resolve();
-                    break;
-                  case 'failed':
-                    finished = true;
-                    reject(new Error(message.message));
-                    break;
-                }
-              } catch (error) {
-                finished = true;
-                reject(error);
-              }
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (!finished) reject(new Error(`rebuild worker ${partition} exited with code ${code}`));
-            });
-          });
-        }),
-      );
-    } finally {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    }
+    await Promise.all(folds);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    await events.close();
   }
   const folded = performance.now();
   await target.commit(projection.name, [], head);
   for (const { collection, indexes } of collections) await target.ensureIndexes(collection, indexes);
-  return { position: head, foldMs: folded - started, writeMs, indexMs: performance.now() - folded };
+  return {
+    position: head,
+    foldMs: folded - started,
+    writeMs: timed.writeMs,
+    indexMs: performance.now() - folded,
+  };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Writes what a worker sends, answers its loads, and settles when it is done or has failed. */
+function followWorker(
+  worker: Worker,
+  thread: number,
+  target: SqliteReadStore,
+  write: (writes: readonly PreparedWrite[]) => void,
+  progress: (position: bigint) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let finished = false;
+    const settle = (error?: unknown) => {
+      finished = true;
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    worker.on('message', (message: FromWorker) => {
+      try {
+        switch (message.kind) {
+          case 'write':
+            write(message.writes);
+            worker.postMessage({ kind: 'written' } satisfies ToWorker);
+            break;
+          case 'load':
+            void loadDocs(target, message.keys).then((docs) =>
+              worker.postMessage({ kind: 'loaded', request: message.request, docs } satisfies ToWorker),
+            );
+            break;
+          case 'progress':
+            progress(BigInt(message.position));
+            break;
+          case 'done':
+            settle();
+            break;
+          case 'failed':
+            settle(new Error(message.message));
+            break;
+        }
+      } catch (error) {
+        settle(error);
+      }
+    });
+    worker.on('error', (error) => settle(error));
+    worker.on('exit', (code) => {
+      if (!finished) settle(new Error(`rebuild worker ${thread} exited with code ${code}`));
+    });
+  });
 }
 
 /** The fields each collection keeps as columns: what a prepared write must carry. */
@@ -186,21 +212,17 @@ export function partitionReader(
     );
 }
 
-/** A partition's reads and writes when it is folded in the thread that writes the store. */
+/** A partition's reads and loads when it is folded in the thread that writes the store. */
 function partitionIo(
   events: SqliteEventStore,
   target: SqliteReadStore,
   projection: Projection,
   head: bigint,
-  batchSize: number,
   progress: (position: bigint) => void,
-): PartitionIo {
-  const fields = columnFieldsOf(projection);
+): Omit<PartitionIo, 'write'> {
   return {
-    read: partitionReader(events, head, batchSize),
+    read: partitionReader(events, head, BATCH_SIZE),
     load: (keys) => loadDocs(target, keys),
-    write: async (writes) =>
-      target.writePrepared(writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? []))),
     progress,
   };
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   try {
     await rebuildPartition(
       serviceDeskProjection,
-      { partition: input.partition, partitions: input.partitions, capacity: input.capacity },
+      { partitions: input.partitions, owned: input.owned, capacity: input.capacity },
       {
         read: partitionReader(events, head, input.batchSize),
         load: (keys) =>
@@ -47,8 +47,8 @@ async function main(): Promise<void> {
             writes: writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? [])),
           });
           unacknowledged += 1;
-          // At most two batches in flight: the writer's backlog (and this process's memory) stays bounded.
-          while (unacknowledged > 2) await new Promise<void>((resolve) => (acknowledged = resolve));
+          // At most four batches in flight: the writer's backlog (and this process's memory) stays bounded.
+          while (unacknowledged > 4) await new Promise<void>((resolve) => (acknowledged = resolve));
         },
         progress: (position) => send({ kind: 'progress', position: position.toString() }),
       },

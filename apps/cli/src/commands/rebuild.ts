@@ -35,7 +35,7 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
     let phases = '';
     let position: bigint;
     if (config.eventStore.kind === 'embedded') {
-      const workers = numberOption(args, 'workers', Math.min(4, availableParallelism()));
+      const workers = numberOption(args, 'workers', Math.max(1, Math.min(3, availableParallelism() - 1)));
       const rebuilt = await rebuildInParallel({
         eventsPath: config.eventStore.path,
         events,
@@ -46,7 +46,7 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
       });
       position = rebuilt.position;
       const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-      phases = ` (${workers} workers folding ${s(rebuilt.foldMs)}, of which writing ${s(rebuilt.writeMs)}; indexes ${s(rebuilt.indexMs)})`;
+      phases = ` (this thread and ${workers} worker${workers === 1 ? '' : 's'} folding ${s(rebuilt.foldMs)}, of which writing ${s(rebuilt.writeMs)}; indexes ${s(rebuilt.indexMs)})`;
     } else {
       position = (await rebuildProjection(events, target, serviceDeskProjection, { onProgress })).position;
     }
