@@ -91,6 +91,8 @@ export async function startServer(
   const port = await freePort();
   const child = fork(process.argv[1], ['bench-server', mode, String(port), dataDir], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Lets the load test measure the live heap after a collection (nothing calls gc otherwise).
+    execArgv: [...process.execArgv, '--expose-gc'],
     env: { SQLITE_SYNCHRONOUS: 'FULL', ...process.env, ...env },
   });
   await new Promise<void>((resolve, reject) => {

@@ -15,7 +15,8 @@ function rssMb(pid: number): number {
 
 /**
  * `bench-load [--seconds 60]`: a bounded load test against 127.0.0.1 only: a mix of commands and queries from
- * 32 connections; prints throughput, p99 latency, the answers by status, and the API's memory over the run.
+ * 32 connections; prints throughput, p99 latency, the answers by status, and the API's memory over the run
+ * (resident memory each second, and the live heap after a full collection every 10 s).
  */
 export async function benchLoad(args: ParsedArgs): Promise<void> {
   const seconds = numberOption(args, 'seconds', 60);
@@ -55,6 +56,14 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
     };
     const memory: number[] = [];
     const sampler = setInterval(() => memory.push(rssMb(child.pid as number)), 1000);
+    // Every 10 s, the API's live heap after a full collection: a leak grows it, caches filling up do not.
+    const heap: number[] = [];
+    const onHeap = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'heapUsedMb' in message)
+        heap.push((message as { heapUsedMb: number }).heapUsedMb);
+    };
+    child.on('message', onHeap);
+    const heapSampler = setInterval(() => child.send('heap'), 10_000);
     const result = await autocannon({
       url,
       connections: 32,
@@ -96,6 +105,8 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
       ],
     });
     clearInterval(sampler);
+    clearInterval(heapSampler);
+    child.off('message', onHeap);
     const unexpected = [...statuses].filter(([status]) => !(status >= 200 && status < 300) && status !== 409);
     console.log(`${seconds} s, 32 connections, mix: 30% log ticket, 30% customer update, 40% queries`);
     console.log(
@@ -113,6 +124,11 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
     console.log(
       `API memory (RSS): first third ${avg(warm.slice(0, third)).toFixed(0)} MB, last third ${avg(warm.slice(-third)).toFixed(0)} MB, peak ${Math.max(...memory).toFixed(0)} MB`,
     );
+    if (heap.length >= 3) {
+      console.log(
+        `API live heap after a full collection, every 10 s: ${heap.map((mb) => mb.toFixed(0)).join(', ')} MB`,
+      );
+    }
     if (unexpected.length > 0 || result.errors > 0) {
       console.error(`unexpected answers: ${JSON.stringify(unexpected)}`);
       process.exitCode = 1;

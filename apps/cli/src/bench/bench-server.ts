@@ -22,5 +22,12 @@ export async function runBenchServer(mode: string, port: number, dataDir: string
     app.enableShutdownHooks();
     await app.listen(port, '127.0.0.1');
   }
+  // The load test asks for the live heap now and then: collected first (the server runs with --expose-gc), so
+  // that what remains is what the process holds, not garbage not yet collected.
+  process.on('message', (message) => {
+    if (message !== 'heap') return;
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ heapUsedMb: process.memoryUsage().heapUsed / 1_048_576 });
+  });
   process.send?.('ready');
 }
