@@ -72,4 +72,48 @@ describe('SIGKILL during a rebuild', () => {
     expect(after.docs).toEqual(before.docs);
     expect(after.checkpoint?.position).toBe(before.checkpoint?.position);
   }, 180_000);
+
+  it('refuses to swap in a rebuild that met an event it cannot read, naming it, whichever thread folded it', async () => {
+    const before = await snapshot();
+    const events = new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous: 'NORMAL' });
+    // Several unreadable streams, so that the main thread and the worker both meet one.
+    for (let i = 0; i < 6; i++) {
+      await events.appendToStream(`ticket-from-the-future-${i}`, [
+        {
+          type: 'TicketTeleported',
+          schemaVersion: 1,
+          data: {},
+          metadata: {
+            actor: { id: 'x', role: 'agent' },
+            correlationId: 'c',
+            causationId: null,
+            commandId: null,
+            occurredAt: '2026-06-01T00:00:00Z',
+          },
+        },
+      ]);
+    }
+    await events.close();
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'dist/apps/cli/apps/cli/src/main.js'),
+          'rebuild',
+          '--data-dir',
+          dataDir,
+          '--workers',
+          '1',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.once('exit', (exitCode) => resolve({ code: exitCode, stderr }));
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/cannot apply TicketTeleported \(ticket-from-the-future-\d@0, position \d+\)/);
+    expect(existsSync(join(dataDir, 'read.db.rebuild'))).toBe(false);
+    expect(await snapshot()).toEqual(before);
+  }, 180_000);
 });

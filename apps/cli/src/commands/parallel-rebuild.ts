@@ -89,21 +89,32 @@ export async function rebuildInParallel(options: {
   // then folded in this thread, by the same code.
   const inThreadOnly = __filename.endsWith('.ts');
   const workers: Worker[] = [];
+  // The first failure of any thread: the others stop at their next batch, and it is what the rebuild reports.
+  let failure: unknown = null;
+  const fail = (error: unknown) => {
+    failure ??= error;
+    for (const worker of workers) void worker.terminate();
+    throw error;
+  };
+  const fields = columnFieldsOf(projection);
+  const io = partitionIo(events, target, projection, head, (position) => onProgress(0, position));
   try {
     const folds = [
       rebuildPartition(
         projection,
         { partitions, owned: inThreadOnly ? range(partitions) : [0], capacity },
         {
-          ...partitionIo(events, target, projection, head, (position) => onProgress(0, position)),
-          write: async (writes) => {
-            const fields = columnFieldsOf(projection);
-            write(writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? [])));
+          ...io,
+          read: async (after, wants) => {
             // Let the workers' messages in between this thread's batches.
             await new Promise((resolve) => setImmediate(resolve));
+            if (failure !== null) throw failure;
+            return io.read(after, wants);
           },
+          write: async (writes) =>
+            write(writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? []))),
         },
-      ),
+      ).catch(fail),
     ];
     if (!inThreadOnly) {
       for (let k = 1; k <= workerCount; k++) {
@@ -121,10 +132,12 @@ export async function rebuildInParallel(options: {
           resourceLimits: { maxOldGenerationSizeMb: 128 },
         });
         workers.push(worker);
-        folds.push(followWorker(worker, k, target, write, (position) => onProgress(k, position)));
+        folds.push(followWorker(worker, k, target, write, (position) => onProgress(k, position)).catch(fail));
       }
     }
-    await Promise.all(folds);
+    // Every thread settles (finished, failed or stopped) before the stores close.
+    await Promise.allSettled(folds);
+    if (failure !== null) throw failure;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
     await events.close();
