@@ -12,13 +12,15 @@ import {
   writesOrFail,
 } from './projection';
 
-/** Which of `partitions` partitions a document belongs to (FNV-1a of its collection and id). */
-export function partitionOf(collection: string, id: string, partitions: number): number {
+/**
+ * Which of `partitions` partitions a document belongs to: FNV-1a of its id, so that documents of different
+ * collections with the same id (a ticket and its report facts) fall in the same one.
+ */
+export function partitionOf(id: string, partitions: number): number {
   if (partitions <= 1) return 0;
   let hash = 0x811c9dc5;
-  const key = `${collection}\u0000${id}`;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % partitions;
@@ -78,41 +80,52 @@ export class PartitionedFold {
     };
   }
 
-  private owns(model: ReadModel, id: string): boolean {
-    return this.owned.has(partitionOf(model.collection, id, this.options.partitions));
+  private owns(id: string): boolean {
+    return this.owned.has(partitionOf(id, this.options.partitions));
   }
+
+  /** The documents of this partition an event changes (the in-memory models' always), or null if none. */
+  private targetsOf(event: EventEnvelope): Target[] | null {
+    let targets: Target[] | null = null;
+    for (const model of this.projection.readModels) {
+      if (!routes(model, event)) continue;
+      const id = model.documentId(event);
+      if (!model.keepInMemory && !this.owns(id)) continue;
+      (targets ??= []).push({ model, id, key: `${model.collection}\u0000${id}` });
+    }
+    return targets;
+  }
+
+  /** Targets worked out while the batch was read (`wants`), by event id, so that routing runs once per event. */
+  private readonly routed = new Map<string, Target[]>();
 
   /** Whether this partition applies the event: decided from its envelope, before its data is parsed. */
   wants(event: EventEnvelope): boolean {
-    for (const model of this.projection.readModels) {
-      if (routes(model, event) && (model.keepInMemory || this.owns(model, model.documentId(event))))
-        return true;
-    }
-    return false;
+    const targets = this.targetsOf(event);
+    if (targets) this.routed.set(event.id, targets);
+    return targets !== null;
   }
 
   /** Per event of the batch in hand: the documents of this partition it changes. */
   private plan: { readonly batch: readonly StoredEvent[]; readonly targets: Target[][] } | null = null;
 
-  private targetsOf(event: StoredEvent): Target[] {
-    const targets: Target[] = [];
-    for (const model of this.projection.readModels) {
-      if (!routes(model, event)) continue;
-      const id = model.documentId(event);
-      if (model.keepInMemory || this.owns(model, id))
-        targets.push({ model, id, key: `${model.collection}\u0000${id}` });
-    }
+  private planOf(batch: readonly StoredEvent[]): Target[][] {
+    const targets = batch.map((event) => this.routed.get(event.id) ?? this.targetsOf(event) ?? []);
+    this.routed.clear();
     return targets;
   }
 
   /** Documents this batch changes that were written out earlier: load them (`load`) before `apply`. */
   missing(batch: readonly StoredEvent[]): Array<{ readonly collection: string; readonly id: string }> {
-    const targets = batch.map((event) => this.targetsOf(event));
+    const targets = this.planOf(batch);
     this.plan = { batch, targets };
     const missing = new Map<string, { collection: string; id: string }>();
-    for (const { model, id, key } of targets.flat()) {
-      if (!model.keepInMemory && !this.held.has(key) && this.written.has(key))
-        missing.set(key, { collection: model.collection, id });
+    if (this.written.size === 0) return [];
+    for (const eventTargets of targets) {
+      for (const { model, id, key } of eventTargets) {
+        if (!model.keepInMemory && !this.held.has(key) && this.written.has(key))
+          missing.set(key, { collection: model.collection, id });
+      }
     }
     return [...missing.values()];
   }
@@ -125,8 +138,7 @@ export class PartitionedFold {
   }
 
   apply(batch: readonly StoredEvent[]): void {
-    const planned =
-      this.plan?.batch === batch ? this.plan.targets : batch.map((event) => this.targetsOf(event));
+    const planned = this.plan?.batch === batch ? this.plan.targets : this.planOf(batch);
     this.plan = null;
     batch.forEach((event, index) => {
       for (const { model, id, key } of planned[index]) {
