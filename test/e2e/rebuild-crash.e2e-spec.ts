@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateHistory } from '../../apps/cli/src/generate/history-generator';
-import { acmeTerms } from '../support/fixtures';
+import { acmeTerms, unreadableEvent } from '../support/fixtures';
 
 /** A rebuild killed half-way leaves the live read models exactly as they were; the next rebuild completes. */
 describe('SIGKILL during a rebuild', () => {
@@ -78,20 +78,7 @@ describe('SIGKILL during a rebuild', () => {
     const events = new SqliteEventStore({ path: join(dataDir, 'events.db'), synchronous: 'NORMAL' });
     // Several unreadable streams, so that the main thread and the worker both meet one.
     for (let i = 0; i < 6; i++) {
-      await events.appendToStream(`ticket-from-the-future-${i}`, [
-        {
-          type: 'TicketTeleported',
-          schemaVersion: 1,
-          data: {},
-          metadata: {
-            actor: { id: 'x', role: 'agent' },
-            correlationId: 'c',
-            causationId: null,
-            commandId: null,
-            occurredAt: '2026-06-01T00:00:00Z',
-          },
-        },
-      ]);
+      await events.appendToStream(`ticket-from-the-future-${i}`, [unreadableEvent]);
     }
     await events.close();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {

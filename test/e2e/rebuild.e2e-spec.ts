@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { columnFieldsOf, partitionReader } from '../../apps/cli/src/commands/parallel-rebuild';
 import { generateHistory } from '../../apps/cli/src/generate/history-generator';
-import { acmeTerms } from '../support/fixtures';
+import { acmeTerms, unreadableEvent } from '../support/fixtures';
 
 /** Read models are disposable: a rebuild from the events must reproduce the live-built documents exactly. */
 describe('rebuilding the read models', () => {
@@ -167,20 +167,7 @@ describe('rebuilding the read models', () => {
   it('stops on an event it cannot read, names it, and does not move past it', async () => {
     const store = new SqliteReadStore({ path: join(dir, 'stopped.db') });
     const head = await events.headPosition();
-    await events.appendToStream('ticket-from-the-future', [
-      {
-        type: 'TicketTeleported',
-        schemaVersion: 1,
-        data: {},
-        metadata: {
-          actor: { id: 'x', role: 'agent' },
-          correlationId: 'c',
-          causationId: null,
-          commandId: null,
-          occurredAt: '2026-06-01T00:00:00Z',
-        },
-      },
-    ]);
+    await events.appendToStream('ticket-from-the-future', [unreadableEvent]);
     await expect(rebuildProjection(events, store, serviceDeskProjection)).rejects.toThrow(
       /cannot apply TicketTeleported \(ticket-from-the-future@0, position \d+\): .*unknown event type TicketTeleported/,
     );
