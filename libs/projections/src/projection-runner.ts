@@ -63,6 +63,8 @@ export class ProjectionRunner {
       readonly logger?: RunnerLogger;
       /** How many recently written documents to keep in memory (a rebuild keeps more). */
       readonly recentDocuments?: number;
+      /** Told the state after every committed batch and when the runner stops (a projection thread reports it). */
+      readonly onState?: (state: RunnerState) => void;
     } = {},
   ) {}
 
@@ -240,6 +242,7 @@ export class ProjectionRunner {
   }
 
   private settleWaiters(): void {
+    this.options.onState?.(this.state);
     const stopped = this.status === 'stopped' || this.status === 'closed';
     this.waiters = this.waiters.filter((waiter) => {
       if (this.position >= waiter.position) waiter.resolve(true);

@@ -349,6 +349,20 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /** Calls `listener` after every commit of appends made through this store; returns the unsubscribe. */
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  /**
+   * Wakes this store's subscriptions now: for a reader told by the writer (another thread holding its own
+   * connection) that events were appended, instead of waiting for the next poll.
+   */
+  noticeAppends(): void {
+    this.appended.emit('appended');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted are committed before the file is closed.
