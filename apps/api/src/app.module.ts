@@ -8,7 +8,7 @@ import {
   systemClock,
 } from '@app/application';
 import { AutomationScheduler, createAutomationScheduler } from '@app/automation';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_STORE, EventStore, SqliteEventStore } from '@app/event-store';
 import {
   AuditReports,
   CheckpointFollower,
@@ -35,6 +35,7 @@ import { AgreementsController } from './agreements/agreements.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { API_CONFIG, ApiConfig } from './config/api-config';
 import { HealthController } from './health/health.controller';
+import { ProjectionThread, projectionThreadAvailable } from './projection/projection-thread';
 import { PROJECTION_PROGRESS, ReadYourWrites } from './projection/read-your-writes';
 import { ReportsController } from './reports/reports.controller';
 import { ExecuteTicketHandler, LogTicketHandler } from './tickets/ticket-bus';
@@ -52,7 +53,8 @@ class StoresLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionRunner | CheckpointFollower,
+    @Inject(PROJECTION_PROGRESS)
+    private readonly progress: ProjectionRunner | ProjectionThread | CheckpointFollower,
     private readonly automation: AutomationScheduler,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
@@ -70,10 +72,11 @@ class StoresLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.automation.stop();
-    if (this.progress instanceof ProjectionRunner) {
+    if (this.progress instanceof CheckpointFollower) this.progress.stop();
+    else {
       await this.progress.waitFor(await this.events.headPosition(), 5000);
       await this.progress.stop();
-    } else this.progress.stop();
+    }
     await this.events.close();
     await this.readStore.close();
   }
@@ -115,12 +118,26 @@ export class AppModule {
         {
           provide: PROJECTION_PROGRESS,
           inject: [EVENT_STORE, READ_STORE],
-          useFactory: (events: EventStore, readStore: ReadStore) =>
-            config.stores.projections === 'in-process'
-              ? new ProjectionRunner(events, readStore, serviceDeskProjection, {
-                  logger: new Logger('projection'),
-                })
-              : new CheckpointFollower(readStore, serviceDeskProjection.name),
+          useFactory: (events: EventStore, readStore: ReadStore) => {
+            const { stores } = config;
+            if (stores.projections === 'external')
+              return new CheckpointFollower(readStore, serviceDeskProjection.name);
+            // The embedded default runs the projection in a thread of its own when the build allows it.
+            if (
+              projectionThreadAvailable &&
+              events instanceof SqliteEventStore &&
+              stores.eventStore.kind === 'embedded' &&
+              stores.readStore.kind === 'embedded'
+            )
+              return new ProjectionThread(
+                events,
+                { eventsPath: stores.eventStore.path, readPath: stores.readStore.path },
+                new Logger('projection'),
+              );
+            return new ProjectionRunner(events, readStore, serviceDeskProjection, {
+              logger: new Logger('projection'),
+            });
+          },
         },
         {
           provide: AutomationScheduler,
