@@ -165,10 +165,14 @@ export class PartitionedFold {
   }
 
   private writesOf(held: Held, key: string): DocumentWrite[] {
+    const firstWrite = !this.written.has(key);
     // A document that never existed in the store and does not exist now needs no write.
-    if (held.doc === null && !this.written.has(key)) return [];
+    if (held.doc === null && firstWrite) return [];
     this.written.add(key);
-    return writesOrFail(held.model, held.id, held.doc, this.context, this.position).writes;
+    const { writes } = writesOrFail(held.model, held.id, held.doc, this.context, this.position);
+    // Nor do the derived documents it has none of, the first time it is written (a ticket not yet resolved
+    // has no report facts to delete): in a rebuild that is most of them.
+    return firstWrite ? writes.filter((write) => write.doc !== null) : writes;
   }
 
   /** The writes of the least recently changed documents beyond the capacity, which are let go. */

@@ -40,7 +40,10 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
    * per event (optional). `materialize(evolve(...))` is what is stored.
    */
   materialize?(doc: Doc, context: ProjectionContext): Doc;
-  /** Collections derived from each written document, written in the same transaction. */
+  /**
+   * Collections derived from each written document, written in the same transaction. A derived document
+   * belongs to the one it is derived from (no two documents derive the same id): null deletes it.
+   */
   readonly derived?: {
     readonly collections: readonly DerivedCollection[];
     documentsOf(
