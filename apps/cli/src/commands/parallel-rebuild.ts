@@ -36,9 +36,9 @@ const BATCH_SIZE = 4000;
 
 /**
  * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads.
- * The documents are divided into 2 x workers + 1 partitions (every document is the fold of its own events,
- * see PartitionedFold): each worker folds two and sends what it folds, serialized; this thread folds one
- * and writes everything, so that on n cores n threads are busy. Then it sets the checkpoint and builds the
+ * The documents are divided into 2 + 3 x workers partitions (every document is the fold of its own events,
+ * see PartitionedFold): each worker folds three and sends what it folds, serialized; this thread folds two
+ * and writes everything, so that on n cores n threads are busy and finish about together. Then it sets the checkpoint and builds the
  * indexes. Events appended after the rebuild started are left to the runner that takes over from there.
  */
 export async function rebuildInParallel(options: {
@@ -66,7 +66,8 @@ export async function rebuildInParallel(options: {
     );
   const head = await options.events.headPosition();
   const workerCount = Math.max(1, Math.floor(options.workers));
-  const partitions = 2 * workerCount + 1;
+  // This thread also writes everything, so it folds a smaller share: two partitions to each worker's three.
+  const partitions = 2 + 3 * workerCount;
   const capacity = Math.ceil((options.capacity ?? 16_000) / (workerCount + 1));
   // Thread 0 is this one; thread k >= 1 is worker k.
   const positions = new Array<bigint>(workerCount + 1).fill(0n);
@@ -102,7 +103,7 @@ export async function rebuildInParallel(options: {
     const folds = [
       rebuildPartition(
         projection,
-        { partitions, owned: inThreadOnly ? range(partitions) : [0], capacity },
+        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1], capacity },
         {
           ...io,
           read: async (after, wants) => {
@@ -121,7 +122,7 @@ export async function rebuildInParallel(options: {
         const input: WorkerInput = {
           eventsPath: options.eventsPath,
           partitions,
-          owned: [2 * k - 1, 2 * k],
+          owned: [3 * k - 1, 3 * k, 3 * k + 1],
           head: head.toString(),
           capacity,
           batchSize: BATCH_SIZE,
