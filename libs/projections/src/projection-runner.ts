@@ -34,6 +34,46 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
+const finished = (status: RunnerStatus) => status === 'stopped' || status === 'closed';
+
+/**
+ * Callers waiting until a projection has applied a position (read-your-writes), settled as its state
+ * moves on: wherever the projection runs, in this thread or reported from another.
+ */
+export class PositionWaiters {
+  private waiters: Waiter[] = [];
+
+  /** Resolves true once the projection has applied `position`, false on timeout or when it stopped. */
+  wait(state: RunnerState, position: bigint, timeoutMs: number): Promise<boolean> {
+    if (state.position >= position) return Promise.resolve(true);
+    if (finished(state.status)) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        resolve(false);
+      }, timeoutMs);
+      const entry: Waiter = {
+        position,
+        resolve: (reached) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      this.waiters.push(entry);
+    });
+  }
+
+  /** Settles the waits the new state answers: reached, or never to be (the projection stopped). */
+  settle(state: RunnerState): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      if (state.position >= waiter.position) waiter.resolve(true);
+      else if (finished(state.status)) waiter.resolve(false);
+      else return true;
+      return false;
+    });
+  }
+}
+
 /**
  * Feeds a projection from the event store: reads in global order from its checkpoint, applies batches,
  * and commits the documents with the new checkpoint in one transaction, so that a crash anywhere never
@@ -45,7 +85,7 @@ export class ProjectionRunner {
   private error: string | null = null;
   private subscription: EventSubscription | null = null;
   private loop: Promise<void> | null = null;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
   /** Documents of the models kept in memory (the agreements every ticket is measured by). */
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
   /**
@@ -243,33 +283,12 @@ export class ProjectionRunner {
 
   private settleWaiters(): void {
     this.options.onState?.(this.state);
-    const stopped = this.status === 'stopped' || this.status === 'closed';
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.position >= waiter.position) waiter.resolve(true);
-      else if (stopped) waiter.resolve(false);
-      else return true;
-      return false;
-    });
+    this.waiters.settle(this.state);
   }
 
   /** Resolves true once the projection has applied `position`, false on timeout or when it stopped. */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.position >= position) return Promise.resolve(true);
-    if (this.status === 'stopped' || this.status === 'closed') return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
-        resolve(false);
-      }, timeoutMs);
-      const entry: Waiter = {
-        position,
-        resolve: (reached) => {
-          clearTimeout(timer);
-          resolve(reached);
-        },
-      };
-      this.waiters.push(entry);
-    });
+    return this.waiters.wait(this.state, position, timeoutMs);
   }
 
   /** Finishes the batch in hand (its checkpoint is committed with it) and stops following. */

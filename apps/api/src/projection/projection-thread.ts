@@ -1,5 +1,11 @@
 import { SqliteEventStore } from '@app/event-store';
-import { ProjectionProgress, RunnerState, RunnerStatus, serviceDeskProjection } from '@app/projections';
+import {
+  PositionWaiters,
+  ProjectionProgress,
+  RunnerState,
+  RunnerStatus,
+  serviceDeskProjection,
+} from '@app/projections';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 // The worker module, so that it is compiled wherever this one is (it does nothing outside its thread).
@@ -24,11 +30,6 @@ export type FromProjectionThread =
 
 export type ToProjectionThread = 'wake' | 'stop';
 
-interface Waiter {
-  readonly position: bigint;
-  readonly resolve: (reached: boolean) => void;
-}
-
 /** Whether this build can run the projection in a worker thread (not from the TypeScript sources under ts-jest). */
 export const projectionThreadAvailable = !__filename.endsWith('.ts');
 
@@ -45,7 +46,7 @@ export class ProjectionThread implements ProjectionProgress {
     position: 0n,
     error: null,
   };
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
   private worker: Worker | null = null;
   private exited: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
@@ -120,33 +121,12 @@ export class ProjectionThread implements ProjectionProgress {
 
   private update(state: RunnerState): void {
     this.current = state;
-    const finished = state.status === 'stopped' || state.status === 'closed';
-    this.waiters = this.waiters.filter((waiter) => {
-      if (state.position >= waiter.position) waiter.resolve(true);
-      else if (finished) waiter.resolve(false);
-      else return true;
-      return false;
-    });
+    this.waiters.settle(state);
   }
 
   /** Resolves true once the projection has applied `position`, false on timeout or when it stopped. */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.current.position >= position) return Promise.resolve(true);
-    if (this.current.status === 'stopped' || this.current.status === 'closed') return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const entry: Waiter = {
-        position,
-        resolve: (reached) => {
-          clearTimeout(timer);
-          resolve(reached);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(entry);
-    });
+    return this.waiters.wait(this.current, position, timeoutMs);
   }
 
   /** The thread finishes the batch in hand (its checkpoint committed with it), closes its stores and exits. */
