@@ -217,8 +217,8 @@ export class SqliteReadStore implements ReadStore {
 
   /** The fields a collection keeps as columns. */
   private columnFields(collection: string): string[] {
-    this.table(collection);
-    return [...(this.columns.get(collection) ?? new Map<string, string>()).keys()];
+    // The upsert statement's own list, prepared once per collection (not an array per written document).
+    return this.upsertOf(collection, this.table(collection)).fields;
   }
 
   private writeInTransaction(
