@@ -7,11 +7,11 @@ import {
   rebuildProjection,
   serviceDeskProjection,
 } from '@app/projections';
-import { SqliteReadStore, prepareWrite } from '@app/read-store';
+import { SqliteReadStore } from '@app/read-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { columnFieldsOf, partitionReader } from '../../apps/cli/src/commands/parallel-rebuild';
+import { partitionReader, writePreparer } from '../../apps/cli/src/commands/parallel-rebuild';
 import { generateHistory } from '../../apps/cli/src/generate/history-generator';
 import { acmeTerms, unreadableEvent } from '../support/fixtures';
 
@@ -122,7 +122,7 @@ describe('rebuilding the read models', () => {
 
     const target = new SqliteReadStore({ path: join(dir, 'partitioned.db'), bulkLoad: true });
     const collections = collectionsOf(serviceDeskProjection);
-    const fields = columnFieldsOf(serviceDeskProjection);
+    const prepare = writePreparer(serviceDeskProjection);
     for (const { collection, indexes } of collections) await target.ensureIndexes(collection, indexes);
     const head = await events.headPosition();
     let loadedBack = 0;
@@ -139,10 +139,7 @@ describe('rebuilding the read models', () => {
               keys.map(async (key) => ({ ...key, doc: await target.get<object>(key.collection, key.id) })),
             );
           },
-          write: async (writes) =>
-            target.writePrepared(
-              writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? [])),
-            ),
+          write: async (writes) => target.writePrepared(prepare(writes)),
         },
       );
     }

@@ -119,8 +119,8 @@ export class PartitionedFold {
   missing(batch: readonly StoredEvent[]): Array<{ readonly collection: string; readonly id: string }> {
     const targets = this.planOf(batch);
     this.plan = { batch, targets };
-    const missing = new Map<string, { collection: string; id: string }>();
     if (this.written.size === 0) return [];
+    const missing = new Map<string, { collection: string; id: string }>();
     for (const eventTargets of targets) {
       for (const { model, id, key } of eventTargets) {
         if (!model.keepInMemory && !this.held.has(key) && this.written.has(key))

@@ -1,6 +1,6 @@
-import { EventStore, SqliteEventStore } from '@app/event-store';
+import { SqliteEventStore } from '@app/event-store';
 import { PartitionIo, Projection, collectionsOf, rebuildPartition } from '@app/projections';
-import { PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
+import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -42,8 +42,10 @@ const BATCH_SIZE = 4000;
  * indexes. Events appended after the rebuild started are left to the runner that takes over from there.
  */
 export async function rebuildInParallel(options: {
+  /** The event store file, which each worker opens for itself. */
   readonly eventsPath: string;
-  readonly events: EventStore;
+  /** That file as this thread has it open: it reads its own partitions through it. */
+  readonly events: SqliteEventStore;
   readonly target: SqliteReadStore;
   readonly projection: Projection;
   /** Worker threads besides this one. */
@@ -85,7 +87,6 @@ export async function rebuildInParallel(options: {
     target.writePrepared(writes);
     timed.writeMs += performance.now();
   };
-  const events = new SqliteEventStore({ path: options.eventsPath, synchronous: 'NORMAL' });
   // From the TypeScript sources (ts-jest) a worker thread cannot load the worker module: every partition is
   // then folded in this thread, by the same code.
   const inThreadOnly = __filename.endsWith('.ts');
@@ -97,23 +98,23 @@ export async function rebuildInParallel(options: {
     for (const worker of workers) void worker.terminate();
     throw error;
   };
-  const fields = columnFieldsOf(projection);
-  const io = partitionIo(events, target, projection, head, (position) => onProgress(0, position));
+  const prepare = writePreparer(projection);
+  const read = partitionReader(options.events, head, BATCH_SIZE);
   try {
     const folds = [
       rebuildPartition(
         projection,
         { partitions, owned: inThreadOnly ? range(partitions) : [0, 1], capacity },
         {
-          ...io,
           read: async (after, wants) => {
             // Let the workers' messages in between this thread's batches.
             await new Promise((resolve) => setImmediate(resolve));
             if (failure !== null) throw failure;
-            return io.read(after, wants);
+            return read(after, wants);
           },
-          write: async (writes) =>
-            write(writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? []))),
+          load: (keys) => loadDocs(target, keys),
+          write: async (writes) => write(prepare(writes)),
+          progress: (position) => onProgress(0, position),
         },
       ).catch(fail),
     ];
@@ -141,7 +142,6 @@ export async function rebuildInParallel(options: {
     if (failure !== null) throw failure;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    await events.close();
   }
   const folded = performance.now();
   await target.commit(projection.name, [], head);
@@ -204,14 +204,15 @@ function followWorker(
   });
 }
 
-/** The fields each collection keeps as columns: what a prepared write must carry. */
-export function columnFieldsOf(projection: Projection): Map<string, string[]> {
-  return new Map(
+/** Serializes a partition's writes with the columns each collection keeps (its indexed fields). */
+export function writePreparer(projection: Projection): (writes: readonly DocumentWrite[]) => PreparedWrite[] {
+  const fields = new Map(
     collectionsOf(projection).map(({ collection, indexes }) => [
       collection,
       [...new Set(indexes.flatMap((index) => index.fields))],
     ]),
   );
+  return (writes) => writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? []));
 }
 
 /** A partition's read: its share of the events up to the rebuild's head, chosen inside the query. */
@@ -224,21 +225,6 @@ export function partitionReader(
     events.readAllWhere({ after, upTo: head, maxCount: batchSize }, (streamId, type, id) =>
       wants({ streamId, type, id }),
     );
-}
-
-/** A partition's reads and loads when it is folded in the thread that writes the store. */
-function partitionIo(
-  events: SqliteEventStore,
-  target: SqliteReadStore,
-  projection: Projection,
-  head: bigint,
-  progress: (position: bigint) => void,
-): Omit<PartitionIo, 'write'> {
-  return {
-    read: partitionReader(events, head, BATCH_SIZE),
-    load: (keys) => loadDocs(target, keys),
-    progress,
-  };
 }
 
 async function loadDocs(

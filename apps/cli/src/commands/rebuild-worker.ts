@@ -1,8 +1,7 @@
 import { SqliteEventStore } from '@app/event-store';
 import { rebuildPartition, serviceDeskProjection } from '@app/projections';
-import { prepareWrite } from '@app/read-store';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FromWorker, ToWorker, WorkerInput, columnFieldsOf, partitionReader } from './parallel-rebuild';
+import { FromWorker, ToWorker, WorkerInput, partitionReader, writePreparer } from './parallel-rebuild';
 
 /**
  * One partition of a parallel rebuild (see parallel-rebuild.ts): reads the events its documents need from
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   if (!port) throw new Error('rebuild-worker runs as a worker thread');
   const send = (message: FromWorker) => port.postMessage(message);
   const events = new SqliteEventStore({ path: input.eventsPath, synchronous: 'NORMAL' });
-  const fields = columnFieldsOf(serviceDeskProjection);
+  const prepare = writePreparer(serviceDeskProjection);
   const head = BigInt(input.head);
   let requests = 0;
   const loads = new Map<number, (docs: Extract<ToWorker, { kind: 'loaded' }>['docs']) => void>();
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
         write: async (writes) => {
           send({
             kind: 'write',
-            writes: writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? [])),
+            writes: prepare(writes),
           });
           unacknowledged += 1;
           // At most four batches in flight: the writer's backlog (and this process's memory) stays bounded.

@@ -1,4 +1,4 @@
-import { EventStore } from '@app/event-store';
+import { EventStore, SqliteEventStore } from '@app/event-store';
 import { rebuildProjection, serviceDeskProjection } from '@app/projections';
 import { ReadStore, SqliteReadStore } from '@app/read-store';
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -12,8 +12,8 @@ import { rebuildInParallel } from './parallel-rebuild';
 /**
  * `rebuild`: replay every event into a fresh read store, then swap it in place of the old one (blue/green):
  * a crash or an unreadable event leaves the current read models untouched. Stop the API first: it runs the
- * same projection on the same file. With the embedded event store the documents are folded in
- * `--workers` partitions side by side (default: one per core).
+ * same projection on the same file. With the embedded event store the documents are folded side by side
+ * by this thread and `--workers` worker threads (default: cores - 1, at least 1, at most 3).
  */
 export async function rebuild(args: ParsedArgs): Promise<void> {
   const { config, dataDir, events, openReadStore } = await openStores(args);
@@ -34,7 +34,7 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
     const onProgress = (done: bigint, total: bigint) => progress.update(Number(done), Number(total));
     let phases = '';
     let position: bigint;
-    if (config.eventStore.kind === 'embedded') {
+    if (config.eventStore.kind === 'embedded' && events instanceof SqliteEventStore) {
       const workers = numberOption(args, 'workers', Math.max(1, Math.min(3, availableParallelism() - 1)));
       const rebuilt = await rebuildInParallel({
         eventsPath: config.eventStore.path,
