@@ -16,6 +16,8 @@ import { rebuildInParallel } from './parallel-rebuild';
  * by this thread and `--workers` worker threads (default: cores - 1, at least 1, at most 3).
  */
 export async function rebuild(args: ParsedArgs): Promise<void> {
+  // Options are checked before anything is opened or written.
+  const workers = numberOption(args, 'workers', Math.max(1, Math.min(3, availableParallelism() - 1)));
   const { config, dataDir, events, openReadStore } = await openStores(args);
   if (config.readStore.kind !== 'embedded') {
     await rebuildInPlace(events, await openReadStore());
@@ -35,7 +37,6 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
     let phases = '';
     let position: bigint;
     if (config.eventStore.kind === 'embedded' && events instanceof SqliteEventStore) {
-      const workers = numberOption(args, 'workers', Math.max(1, Math.min(3, availableParallelism() - 1)));
       const rebuilt = await rebuildInParallel({
         eventsPath: config.eventStore.path,
         events,
