@@ -1,4 +1,4 @@
-import { SqliteReadStore } from '@app/read-store';
+import { SqliteReadStore, prepareWrite } from '@app/read-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,4 +14,61 @@ readStoreContract('embedded SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('embedded SQLite: a bulk load by row numbers', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-bulk-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const fields = ['customerId'];
+  const doc = (id: string, customerId: string, n: number) => ({ id, customerId, n });
+
+  it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
+    const path = join(dir, 'read.db');
+    const bulk = new SqliteReadStore({ path, bulkLoad: true });
+    await bulk.ensureFields('tickets', fields);
+    bulk.writePrepared([
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 7 }, fields),
+      prepareWrite({ collection: 'tickets', id: 't-2', doc: doc('t-2', 'c-2', 1), row: 3 }, fields),
+      prepareWrite({ collection: 'tickets', id: 't-3', doc: doc('t-3', 'c-1', 1), row: 12 }, fields),
+    ]);
+    bulk.writePrepared([
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-2', 2), row: 7 }, fields),
+      prepareWrite({ collection: 'tickets', id: 't-3', doc: null, row: 12 }, fields),
+    ]);
+    const byRow = bulk.getRows('tickets', [7, 3, 12]);
+    expect([...byRow.entries()].sort()).toEqual([
+      [3, doc('t-2', 'c-2', 1)],
+      [7, doc('t-1', 'c-2', 2)],
+    ]);
+    await bulk.ensureIndexes('tickets', [{ fields }]);
+    expect(
+      await bulk.find('tickets', { filter: { customerId: 'c-2' }, sort: { field: 'id', direction: 'asc' } }),
+    ).toEqual([doc('t-1', 'c-2', 2), doc('t-2', 'c-2', 1)]);
+    await bulk.close();
+
+    // Normal use after the load: ids are unique, an upsert replaces the document.
+    const live = new SqliteReadStore({ path });
+    await live.commit('p', [{ collection: 'tickets', id: 't-2', doc: doc('t-2', 'c-1', 3) }], 5n);
+    expect(await live.count('tickets')).toBe(2);
+    expect(await live.get('tickets', 't-2')).toEqual(doc('t-2', 'c-1', 3));
+    await live.close();
+  });
+
+  it('fails, rather than keeping both, when a load wrote one id in two rows', async () => {
+    const bulk = new SqliteReadStore({ path: join(dir, 'read.db'), bulkLoad: true });
+    await bulk.ensureFields('tickets', fields);
+    bulk.writePrepared([
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 }, fields),
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 2), row: 2 }, fields),
+    ]);
+    // (SQLite's errors come from another realm than a jest worker's Error: compare their messages.)
+    const failure = (done: Promise<unknown>) =>
+      done.then(
+        () => 'no error',
+        (error: unknown) => String((error as { message?: unknown }).message),
+      );
+    expect(await failure(bulk.ensureIndexes('tickets', [{ fields }]))).toMatch(/UNIQUE constraint failed/);
+    expect(await failure(bulk.close())).toMatch(/UNIQUE constraint failed/);
+  });
 });

@@ -32,6 +32,13 @@ interface Target {
   readonly key: string;
 }
 
+/** A document written out earlier, to be loaded back: by id, or by the row number it was written with. */
+export interface WrittenKey {
+  readonly collection: string;
+  readonly id: string;
+  readonly row: number;
+}
+
 interface Held {
   readonly model: ReadModel;
   readonly id: string;
@@ -56,11 +63,18 @@ export interface PartitionedFoldOptions {
  * Documents are held until evicted (least recently changed first) or drained at the end, so that a
  * rebuild materializes and writes most documents once instead of once per batch. A document written out
  * and changed again later is loaded back first (`missing`), so nothing depends on the capacity but speed.
+ *
+ * Every written document gets a row number (`DocumentWrite.row`), unique across all partitions: the
+ * partition's own sequence times the number of partitions, plus the partition. Its derived documents
+ * share it (each derived document belongs to one document). The store being loaded can then write and
+ * read documents back by row, without keeping an index on ids up to date during the load.
  */
 export class PartitionedFold {
   private readonly held = new Map<string, Held>();
-  /** Keys of documents written out, so that a later event for them loads them back. */
-  private readonly written = new Set<string>();
+  /** Documents written out, with their row numbers, so that a later event for them loads them back. */
+  private readonly written = new Map<string, number>();
+  /** Per partition: row numbers handed out so far. */
+  private readonly rowsUsed: number[];
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
   private readonly context: ProjectionContext;
   private position = 0n;
@@ -71,6 +85,7 @@ export class PartitionedFold {
     private readonly options: PartitionedFoldOptions,
   ) {
     this.owned = new Set(options.owned);
+    this.rowsUsed = new Array<number>(Math.max(1, options.partitions)).fill(0);
     for (const model of projection.readModels)
       if (model.keepInMemory) this.memory.set(model.collection, new Map());
     const agreements = this.memory.get('agreements');
@@ -116,18 +131,28 @@ export class PartitionedFold {
   }
 
   /** Documents this batch changes that were written out earlier: load them (`load`) before `apply`. */
-  missing(batch: readonly StoredEvent[]): Array<{ readonly collection: string; readonly id: string }> {
+  missing(batch: readonly StoredEvent[]): WrittenKey[] {
     const targets = this.planOf(batch);
     this.plan = { batch, targets };
     if (this.written.size === 0) return [];
-    const missing = new Map<string, { collection: string; id: string }>();
+    const missing = new Map<string, WrittenKey>();
     for (const eventTargets of targets) {
       for (const { model, id, key } of eventTargets) {
-        if (!model.keepInMemory && !this.held.has(key) && this.written.has(key))
-          missing.set(key, { collection: model.collection, id });
+        if (model.keepInMemory || this.held.has(key)) continue;
+        const row = this.written.get(key);
+        if (row !== undefined) missing.set(key, { collection: model.collection, id, row });
       }
     }
     return [...missing.values()];
+  }
+
+  /** The row number of a document: the one it was first written with, or the partition's next. */
+  private rowOf(key: string, partition: number): number {
+    const written = this.written.get(key);
+    if (written !== undefined) return written;
+    const partitions = this.rowsUsed.length;
+    this.rowsUsed[partition] += 1;
+    return this.rowsUsed[partition] * partitions + partition;
   }
 
   /** A document written out earlier, as stored (or null if it was deleted). */
@@ -168,11 +193,23 @@ export class PartitionedFold {
     const firstWrite = !this.written.has(key);
     // A document that never existed in the store and does not exist now needs no write.
     if (held.doc === null && firstWrite) return [];
-    this.written.add(key);
-    const { writes } = writesOrFail(held.model, held.id, held.doc, this.context, this.position);
-    // Nor do the derived documents it has none of, the first time it is written (a ticket not yet resolved
-    // has no report facts to delete): in a rebuild that is most of them.
-    return firstWrite ? writes.filter((write) => write.doc !== null) : writes;
+    const row = this.rowOf(key, partitionOf(held.id, this.rowsUsed.length));
+    this.written.set(key, row);
+    return this.withRow(
+      writesOrFail(held.model, held.id, held.doc, this.context, this.position).writes,
+      row,
+      firstWrite,
+    );
+  }
+
+  /**
+   * A document's writes with its row number. The first time, without the derived documents it has none of
+   * (a ticket not yet resolved has no report facts to delete): in a rebuild that is most of them.
+   */
+  private withRow(writes: readonly DocumentWrite[], row: number, firstWrite: boolean): DocumentWrite[] {
+    const numbered: DocumentWrite[] = [];
+    for (const write of writes) if (!firstWrite || write.doc !== null) numbered.push({ ...write, row });
+    return numbered;
   }
 
   /** The writes of the least recently changed documents beyond the capacity, which are let go. */
@@ -192,9 +229,14 @@ export class PartitionedFold {
     for (const [key, held] of this.held) writes.push(...this.writesOf(held, key));
     this.held.clear();
     if (this.owned.has(0)) {
+      // Numbered from partition 0's sequence, which only this fold draws from.
       for (const model of this.projection.readModels) {
-        for (const [id, doc] of this.memory.get(model.collection) ?? [])
-          writes.push(...writesOrFail(model, id, doc, this.context, this.position).writes);
+        for (const [id, doc] of this.memory.get(model.collection) ?? []) {
+          const row = this.rowOf(`${model.collection}\u0000${id}`, 0);
+          writes.push(
+            ...this.withRow(writesOrFail(model, id, doc, this.context, this.position).writes, row, true),
+          );
+        }
       }
     }
     return writes;
@@ -207,7 +249,7 @@ export interface PartitionIo {
   read(after: bigint, wants: (event: EventEnvelope) => boolean): Promise<readonly StoredEvent[]>;
   /** Documents written out earlier (absent ones as null). */
   load(
-    keys: ReadonlyArray<{ readonly collection: string; readonly id: string }>,
+    keys: readonly WrittenKey[],
   ): Promise<
     ReadonlyArray<{ readonly collection: string; readonly id: string; readonly doc: object | null }>
   >;

@@ -38,6 +38,12 @@ export interface DocumentWrite {
   readonly id: string;
   /** The whole new document, or null to delete it. */
   readonly doc: object | null;
+  /**
+   * A bulk load's own number for the document's row (unique per collection within the load), so that a
+   * store loading a fresh file can write and read it back without an index on ids (SqliteReadStore with
+   * `bulkLoad`). Other writes leave it out; stores that do not bulk load ignore it.
+   */
+  readonly row?: number;
 }
 
 export type ProjectionStatus = 'running' | 'stopped';

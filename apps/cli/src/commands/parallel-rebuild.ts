@@ -1,5 +1,5 @@
 import { SqliteEventStore } from '@app/event-store';
-import { PartitionIo, Projection, collectionsOf, rebuildPartition } from '@app/projections';
+import { PartitionIo, Projection, WrittenKey, collectionsOf, rebuildPartition } from '@app/projections';
 import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,11 +15,9 @@ export interface WorkerInput {
   readonly batchSize: number;
 }
 
-type Key = { readonly collection: string; readonly id: string };
-
 export type FromWorker =
   | { readonly kind: 'write'; readonly writes: readonly PreparedWrite[] }
-  | { readonly kind: 'load'; readonly request: number; readonly keys: readonly Key[] }
+  | { readonly kind: 'load'; readonly request: number; readonly keys: readonly WrittenKey[] }
   | { readonly kind: 'progress'; readonly position: string }
   | { readonly kind: 'done' }
   | { readonly kind: 'failed'; readonly message: string };
@@ -29,7 +27,7 @@ export type ToWorker =
   | {
       readonly kind: 'loaded';
       readonly request: number;
-      readonly docs: ReadonlyArray<Key & { readonly doc: object | null }>;
+      readonly docs: ReadonlyArray<WrittenKey & { readonly doc: object | null }>;
     };
 
 const BATCH_SIZE = 4000;
@@ -227,15 +225,19 @@ export function partitionReader(
     );
 }
 
-async function loadDocs(
+/** Documents written out earlier, read back by the row numbers they were written with. */
+export async function loadDocs(
   target: SqliteReadStore,
-  keys: readonly Key[],
-): Promise<Array<Key & { doc: object | null }>> {
-  const docs: Array<Key & { doc: object | null }> = [];
+  keys: readonly WrittenKey[],
+): Promise<Array<WrittenKey & { doc: object | null }>> {
+  const docs: Array<WrittenKey & { doc: object | null }> = [];
   for (const collection of new Set(keys.map((key) => key.collection))) {
-    const ids = keys.filter((key) => key.collection === collection).map((key) => key.id);
-    const found = await target.getMany<object>(collection, ids);
-    for (const id of ids) docs.push({ collection, id, doc: found.get(id) ?? null });
+    const wanted = keys.filter((key) => key.collection === collection);
+    const found = target.getRows<object>(
+      collection,
+      wanted.map((key) => key.row),
+    );
+    for (const key of wanted) docs.push({ ...key, doc: found.get(key.row) ?? null });
   }
   return docs;
 }

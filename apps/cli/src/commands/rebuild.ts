@@ -59,7 +59,7 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
       `rebuilt to position ${position}: ${Math.round(Number(position) / seconds).toLocaleString('en-US')} events/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${phases}`,
     );
   } catch (error) {
-    await target.close();
+    target.discard();
     removeFiles(fresh);
     throw error;
   } finally {
