@@ -1,6 +1,6 @@
 import { EventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-store';
-import { RunnerState } from './projection-runner';
+import { PositionWaiters, RunnerState } from './projection-runner';
 
 /** What the API needs of a projection: where it is, and a way to wait until it has applied a position. */
 export interface ProjectionProgress {
@@ -31,11 +31,16 @@ export async function projectionHealth(progress: ProjectionProgress, events: Eve
 
 /**
  * Follows a projection that another process runs (the projector app): its state is its checkpoint in the
- * read store, polled every `pollMs` (every `waitPollMs` while a request waits for read-your-writes).
+ * read store, polled every `pollMs`, and every `waitPollMs` while any request waits for read-your-writes:
+ * one poll for all the waiting requests, however many there are.
  */
 export class CheckpointFollower implements ProjectionProgress {
   private current: RunnerState;
   private timer: NodeJS.Timeout | null = null;
+  private readonly waiters = new PositionWaiters();
+  /** Requests waiting now, and the one poll that answers them while there are any. */
+  private waiting = 0;
+  private polling: Promise<void> | null = null;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -57,6 +62,7 @@ export class CheckpointFollower implements ProjectionProgress {
       position: checkpoint?.position ?? 0n,
       error: checkpoint?.error ?? null,
     };
+    this.waiters.settle(this.current);
     return this.current;
   }
 
@@ -67,13 +73,34 @@ export class CheckpointFollower implements ProjectionProgress {
   }
 
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const state = await this.refresh();
-      if (state.position >= position) return true;
-      if (state.status === 'stopped' || performance.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, this.options.waitPollMs ?? 25));
+    // A checkpoint only moves forward: a position already seen applied needs no read.
+    if (this.current.position >= position) return true;
+    // A projector seen stopped may have been restarted since: look again before giving up at once.
+    if (this.current.status === 'stopped') await this.refresh();
+    this.waiting += 1;
+    this.pollWhileWaiting();
+    try {
+      return await this.waiters.wait(this.current, position, timeoutMs);
+    } finally {
+      this.waiting -= 1;
     }
+  }
+
+  /** Reads the checkpoint now, then every `waitPollMs`, until no request waits (each read settles waiters). */
+  private pollWhileWaiting(): void {
+    if (this.polling) return;
+    const interval = this.options.waitPollMs ?? 25;
+    this.polling = (async () => {
+      while (this.waiting > 0) {
+        // A failed read is retried at the next poll; a request that times out answers 503 with Retry-After.
+        await this.refresh().catch(() => undefined);
+        if (this.waiting > 0) await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+    })().finally(() => {
+      this.polling = null;
+      // A request that came in while the last read was finishing still needs a poll.
+      if (this.waiting > 0) this.pollWhileWaiting();
+    });
   }
 
   stop(): void {
