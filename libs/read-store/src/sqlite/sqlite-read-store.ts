@@ -98,6 +98,16 @@ export function prepareWrite(write: DocumentWrite, fields: readonly string[]): P
 /** SQLite stores booleans from JSON as 0/1: compare them the same way. */
 const sqlValue = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
+/** Column names after the fixed ones of an INSERT, and their parameters. */
+const listed = (columns: readonly string[]) => columns.map((column) => `, ${column}`).join('');
+const placeholders = (columns: readonly string[]) => columns.map(() => ', ?').join('');
+
+/** A prepared write of a collection's documents and the field each column parameter takes. */
+interface ColumnWrite {
+  readonly statement: Database.Statement;
+  readonly fields: string[];
+}
+
 interface CheckpointRow {
   projection: string;
   position: number;
@@ -178,43 +188,46 @@ export class SqliteReadStore implements ReadStore {
     this.withoutIdIndex.delete(collection);
   }
 
-  private readonly upserts = new Map<string, { statement: Database.Statement; fields: string[] }>();
+  private readonly upserts = new Map<string, ColumnWrite>();
+  private readonly rowWrites = new Map<string, ColumnWrite>();
 
-  private upsertOf(collection: string, table: string): { statement: Database.Statement; fields: string[] } {
-    this.idIndex(collection, table);
-    let upsert = this.upserts.get(collection);
-    if (!upsert) {
-      const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
-      const names = columns.map(([, column]) => column);
-      upsert = {
-        fields: columns.map(([field]) => field),
-        statement: this.db.prepare(
-          `INSERT INTO ${table} (id, doc${names.map((name) => `, ${name}`).join('')}) VALUES (?, ?${names.map(() => ', ?').join('')})
-           ON CONFLICT (id) DO UPDATE SET doc = excluded.doc${names.map((name) => `, ${name} = excluded.${name}`).join('')}`,
-        ),
-      };
-      this.upserts.set(collection, upsert);
-    }
-    return upsert;
-  }
-
-  private readonly rowWrites = new Map<string, { statement: Database.Statement; fields: string[] }>();
-
-  /** A bulk load's write of a document by its row number: no lookup by id, no index on ids to update. */
-  private rowWriteOf(collection: string, table: string): { statement: Database.Statement; fields: string[] } {
-    let write = this.rowWrites.get(collection);
+  /** A collection's write statement, prepared once with the fields it keeps as columns, in column order. */
+  private columnWrite(
+    prepared: Map<string, ColumnWrite>,
+    collection: string,
+    sql: (columns: readonly string[]) => string,
+  ): ColumnWrite {
+    let write = prepared.get(collection);
     if (!write) {
       const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
-      const names = columns.map(([, column]) => column);
       write = {
         fields: columns.map(([field]) => field),
-        statement: this.db.prepare(
-          `INSERT OR REPLACE INTO ${table} (rowid, id, doc${names.map((name) => `, ${name}`).join('')}) VALUES (?, ?, ?${names.map(() => ', ?').join('')})`,
-        ),
+        statement: this.db.prepare(sql(columns.map(([, column]) => column))),
       };
-      this.rowWrites.set(collection, write);
+      prepared.set(collection, write);
     }
     return write;
+  }
+
+  private upsertOf(collection: string, table: string): ColumnWrite {
+    this.idIndex(collection, table);
+    return this.columnWrite(
+      this.upserts,
+      collection,
+      (columns) =>
+        `INSERT INTO ${table} (id, doc${listed(columns)}) VALUES (?, ?${placeholders(columns)})
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc${columns.map((column) => `, ${column} = excluded.${column}`).join('')}`,
+    );
+  }
+
+  /** A bulk load's write of a document by its row number: no lookup by id, no index on ids to update. */
+  private rowWriteOf(collection: string, table: string): ColumnWrite {
+    return this.columnWrite(
+      this.rowWrites,
+      collection,
+      (columns) =>
+        `INSERT OR REPLACE INTO ${table} (rowid, id, doc${listed(columns)}) VALUES (?, ?, ?${placeholders(columns)})`,
+    );
   }
 
   /** A declared field reads its column; any other field is extracted from the JSON document. */
