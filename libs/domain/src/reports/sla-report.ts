@@ -61,29 +61,51 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 const minutes = (ms: number) => ms / 60_000;
 const percent = (part: number, whole: number) => (whole === 0 ? null : round1((part / whole) * 100));
 
+/** The figures of DOMAIN.md over a set of finally resolved tickets, in one pass over them. */
 export function slaFiguresOf(tickets: readonly ResolvedTicketFacts[]): SlaFigures {
   const resolved = tickets.length;
-  const breached = tickets.filter((t) => t.breached).length;
-  const reopened = tickets.filter((t) => t.reopenCount > 0).length;
-  const durations = tickets.map((t) => t.resolutionMs).sort((a, b) => a - b);
+  const durations = new Float64Array(resolved);
+  let breached = 0;
+  let reopened = 0;
+  let totalMs = 0;
+  let pausedMs = 0;
+  let confirmed = 0;
+  let autoClosed = 0;
+  let closedUnresolved = 0;
+  let awaitingConfirmation = 0;
+  let missedCustomerUpdates = 0;
+  for (let i = 0; i < resolved; i++) {
+    const t = tickets[i];
+    durations[i] = t.resolutionMs;
+    totalMs += t.resolutionMs;
+    pausedMs += t.pausedMs;
+    missedCustomerUpdates += t.missedCustomerUpdates;
+    if (t.breached) breached += 1;
+    if (t.reopenCount > 0) reopened += 1;
+    if (t.closure === 'confirmed') confirmed += 1;
+    else if (t.closure === 'auto_closed') autoClosed += 1;
+    else if (t.closure === 'closed_unresolved') closedUnresolved += 1;
+    if (t.status === 'resolved') awaitingConfirmation += 1;
+  }
+  // Numeric order (a typed array sorts by value, not as strings).
+  durations.sort();
   const reopenRatePercent = percent(reopened, resolved);
   return {
     resolved,
     withinTarget: resolved - breached,
     breached,
     compliancePercent: percent(resolved - breached, resolved),
-    meanResolutionMinutes:
-      resolved === 0 ? null : round1(minutes(durations.reduce((a, b) => a + b, 0) / resolved)),
+    meanResolutionMinutes: resolved === 0 ? null : round1(minutes(totalMs / resolved)),
     p90ResolutionMinutes: resolved === 0 ? null : round1(minutes(durations[Math.ceil(0.9 * resolved) - 1])),
-    pausedMinutes: round1(minutes(tickets.reduce((sum, t) => sum + t.pausedMs, 0))),
+    pausedMinutes: round1(minutes(pausedMs)),
     reopened,
     reopenRatePercent,
     firstTimeRightPercent: reopenRatePercent === null ? null : round1(100 - reopenRatePercent),
-    confirmed: tickets.filter((t) => t.closure === 'confirmed').length,
-    autoClosed: tickets.filter((t) => t.closure === 'auto_closed').length,
-    closedUnresolved: tickets.filter((t) => t.closure === 'closed_unresolved').length,
-    awaitingConfirmation: tickets.filter((t) => t.status === 'resolved').length,
-    missedCustomerUpdates: tickets.reduce((sum, t) => sum + t.missedCustomerUpdates, 0),
+    confirmed,
+    autoClosed,
+    closedUnresolved,
+    awaitingConfirmation,
+    missedCustomerUpdates,
   };
 }
 
@@ -92,7 +114,14 @@ export function slaReportOf(
   tickets: readonly ResolvedTicketFacts[],
   groupBy: readonly SlaGroupKey[],
 ): SlaReport {
-  const incidents = tickets.filter((t) => t.kind === 'incident');
+  const incidents: ResolvedTicketFacts[] = [];
+  const serviceRequests: ResolvedTicketFacts[] = [];
+  const userErrors: ResolvedTicketFacts[] = [];
+  for (const ticket of tickets) {
+    if (ticket.kind === 'incident') incidents.push(ticket);
+    else if (ticket.kind === 'service_request') serviceRequests.push(ticket);
+    else if (ticket.kind === 'user_error') userErrors.push(ticket);
+  }
   const groups = new Map<string, { service?: string; priority?: Priority; tickets: ResolvedTicketFacts[] }>();
   if (groupBy.length > 0) {
     for (const ticket of incidents) {
@@ -113,7 +142,7 @@ export function slaReportOf(
       .sort((a, b) =>
         `${a.service ?? ''}|${a.priority ?? ''}`.localeCompare(`${b.service ?? ''}|${b.priority ?? ''}`),
       ),
-    serviceRequests: slaFiguresOf(tickets.filter((t) => t.kind === 'service_request')),
-    userErrors: slaFiguresOf(tickets.filter((t) => t.kind === 'user_error')),
+    serviceRequests: slaFiguresOf(serviceRequests),
+    userErrors: slaFiguresOf(userErrors),
   };
 }
