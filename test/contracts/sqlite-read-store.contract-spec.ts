@@ -55,6 +55,27 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
     await live.close();
   });
 
+  it('keeps a row where its number says once something has built the id index mid-load', async () => {
+    const bulk = new SqliteReadStore({ path: join(dir, 'read.db'), bulkLoad: true });
+    await bulk.ensureFields('tickets', fields);
+    bulk.writePrepared([
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 40 }, fields),
+    ]);
+    // A read by id builds the unique index on ids before the load is over.
+    expect(await bulk.get('tickets', 't-1')).toEqual(doc('t-1', 'c-1', 1));
+    bulk.writePrepared([
+      // (Row 7, not the next free one, 41, which an insert by id would also have taken.)
+      prepareWrite({ collection: 'tickets', id: 't-2', doc: doc('t-2', 'c-1', 1), row: 7 }, fields),
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 2), row: 40 }, fields),
+    ]);
+    expect([...bulk.getRows('tickets', [40, 7]).entries()].sort()).toEqual([
+      [40, doc('t-1', 'c-1', 2)],
+      [7, doc('t-2', 'c-1', 1)],
+    ]);
+    expect(await bulk.count('tickets')).toBe(2);
+    await bulk.close();
+  });
+
   it('fails, rather than keeping both, when a load wrote one id in two rows', async () => {
     const bulk = new SqliteReadStore({ path: join(dir, 'read.db'), bulkLoad: true });
     await bulk.ensureFields('tickets', fields);

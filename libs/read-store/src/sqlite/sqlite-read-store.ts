@@ -290,7 +290,9 @@ export class SqliteReadStore implements ReadStore {
     this.db.transaction(() => {
       for (const write of writes) {
         const table = tables.get(write.collection) as string;
-        const byRow = write.row !== undefined && this.withoutIdIndex.has(write.collection);
+        // A bulk load's rows stay where their numbers say even once the id index exists (a read may build
+        // it early), so that reading them back by row never finds another document.
+        const byRow = write.row !== undefined && this.bulkLoad;
         if (write.json === null) {
           if (byRow) this.statement(`DELETE FROM ${table} WHERE rowid = ?`).run(write.row);
           else this.statement(`DELETE FROM ${table} WHERE id = ?`).run(write.id);
@@ -335,6 +337,7 @@ export class SqliteReadStore implements ReadStore {
 
   /** Documents a bulk load wrote with row numbers (`DocumentWrite.row`), by row number. */
   getRows<T extends object>(collection: string, rows: readonly number[]): Map<number, T> {
+    if (!this.bulkLoad) throw new Error('getRows reads back what a bulk load wrote by row number');
     const table = this.table(collection);
     const found = new Map<number, T>();
     const chunk = 500;
