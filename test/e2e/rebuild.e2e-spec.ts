@@ -61,11 +61,19 @@ describe('rebuilding the read models', () => {
     // Rebuild into a fresh store, in large batches, and in the same store after a reset.
     const fresh = new SqliteReadStore({ path: join(dir, 'fresh.db') });
     await rebuildProjection(events, fresh, serviceDeskProjection, { batchSize: 5000 });
-    for (const collection of ['agreements', 'tickets', 'ticket_facts']) {
-      const [a, b] = [await allDocs(live, collection), await allDocs(fresh, collection)];
-      expect(b.length).toBe(a.length);
-      expect(b).toEqual(a);
+    // And the way `rebuild` loads a fresh file when the events are not in the embedded store (the runner's
+    // writes by id into a bulk load, which builds its id indexes as soon as they are needed).
+    const bulk = new SqliteReadStore({ path: join(dir, 'bulk.db'), bulkLoad: true });
+    await rebuildProjection(events, bulk, serviceDeskProjection, { batchSize: 5000 });
+    for (const collection of collectionsOf(serviceDeskProjection).map((c) => c.collection)) {
+      const expected = await allDocs(live, collection);
+      for (const rebuilt of [fresh, bulk]) {
+        const docs = await allDocs(rebuilt, collection);
+        expect([collection, docs.length]).toEqual([collection, expected.length]);
+        expect(docs).toEqual(expected);
+      }
     }
+    await bulk.close();
     const tickets = await allDocs(live, 'tickets');
     expect(tickets).toHaveLength(3000);
     // The history covers what the reports need: breaches, reopens, user errors, every closure.
