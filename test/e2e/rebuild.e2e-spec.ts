@@ -168,6 +168,38 @@ describe('rebuilding the read models', () => {
     await target.close();
   }, 120_000);
 
+  it("starts a new version of the projection over, instead of folding into the old version's documents", async () => {
+    const store = new SqliteReadStore({ path: join(dir, 'versions.db') });
+    const previous = { ...serviceDeskProjection, name: 'service-desk.v0' };
+    await rebuildProjection(events, store, previous);
+    // The old version kept a document this one never writes, and one of another shape.
+    const [ticket] = await store.find<TicketDoc>('tickets', { limit: 1 });
+    await store.commit(
+      previous.name,
+      [
+        { collection: 'tickets', id: 'retired-shape', doc: { id: 'retired-shape', legacy: true } },
+        { collection: 'tickets', id: ticket.id, doc: { id: ticket.id, legacy: true } },
+      ],
+      await events.headPosition(),
+    );
+    const logged: string[] = [];
+    const runner = new ProjectionRunner(events, store, serviceDeskProjection, {
+      logger: { log: (message) => logged.push(message), error: (message) => logged.push(message) },
+    });
+    await runner.start();
+    expect(await runner.waitFor(await events.headPosition(), 60_000)).toBe(true);
+    await runner.stop();
+    expect(logged.join('\n')).toMatch(
+      /service-desk\.v1 has no checkpoint but its collections hold documents/,
+    );
+    for (const { collection } of collectionsOf(serviceDeskProjection)) {
+      const [expected, docs] = [await allDocs(live, collection), await allDocs(store, collection)];
+      expect([collection, docs.length]).toEqual([collection, expected.length]);
+      expect(docs).toEqual(expected);
+    }
+    await store.close();
+  }, 120_000);
+
   it('stops on an event it cannot read, names it, and does not move past it', async () => {
     const store = new SqliteReadStore({ path: join(dir, 'stopped.db') });
     const head = await events.headPosition();

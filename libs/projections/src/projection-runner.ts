@@ -123,7 +123,24 @@ export class ProjectionRunner {
 
   /** Loads the checkpoint and the in-memory models, and prepares the indexes (or only their fields). */
   private async prepare(indexes: 'now' | 'later' = 'now'): Promise<void> {
-    for (const { collection, indexes: specs } of collectionsOf(this.projection)) {
+    const checkpoint = await this.readStore.checkpoint(this.projection.name);
+    const collections = collectionsOf(this.projection);
+    // Documents and checkpoints are committed together, so documents without this projection's checkpoint
+    // are not its own (another version of it, whose documents have another shape): replaying from the
+    // first event on top of them would fold events into them and keep those no event rewrites.
+    if (checkpoint === null) {
+      const counts = await Promise.all(collections.map(({ collection }) => this.readStore.count(collection)));
+      if (counts.some((count) => count > 0)) {
+        this.logger.log(
+          `projection ${this.projection.name} has no checkpoint but its collections hold documents (another version's): emptying them and replaying every event`,
+        );
+        await this.readStore.reset(
+          this.projection.name,
+          collections.map(({ collection }) => collection),
+        );
+      }
+    }
+    for (const { collection, indexes: specs } of collections) {
       if (indexes === 'now') await this.readStore.ensureIndexes(collection, specs);
       else
         await this.readStore.ensureFields(
@@ -137,7 +154,6 @@ export class ProjectionRunner {
         this.memory.set(model.collection, new Map(docs.map((doc) => [doc.id, doc])));
       }
     }
-    const checkpoint = await this.readStore.checkpoint(this.projection.name);
     this.position = checkpoint?.position ?? 0n;
   }
 
