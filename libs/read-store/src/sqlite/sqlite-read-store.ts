@@ -338,17 +338,25 @@ export class SqliteReadStore implements ReadStore {
   /** Documents a bulk load wrote with row numbers (`DocumentWrite.row`), by row number. */
   getRows<T extends object>(collection: string, rows: readonly number[]): Map<number, T> {
     if (!this.bulkLoad) throw new Error('getRows reads back what a bulk load wrote by row number');
-    const table = this.table(collection);
-    const found = new Map<number, T>();
+    return this.docsByKey<number, T>(this.table(collection), 'rowid', rows);
+  }
+
+  /** The documents whose `key` (id or rowid) is one of `keys`, parsed, by key; in chunks of 500 keys. */
+  private docsByKey<K extends string | number, T>(
+    table: string,
+    key: 'id' | 'rowid',
+    keys: readonly K[],
+  ): Map<K, T> {
+    const found = new Map<K, T>();
     const chunk = 500;
-    for (let i = 0; i < rows.length; i += chunk) {
-      const slice = rows.slice(i, i + chunk);
-      const read = this.statement(
-        `SELECT rowid, doc FROM ${table} WHERE rowid IN (${slice.map(() => '?').join(',')})`,
+    for (let i = 0; i < keys.length; i += chunk) {
+      const slice = keys.slice(i, i + chunk);
+      const rows = this.statement(
+        `SELECT ${key}, doc FROM ${table} WHERE ${key} IN (${slice.map(() => '?').join(',')})`,
       )
         .raw()
-        .all(...slice) as Array<[number, string]>;
-      for (const [row, doc] of read) found.set(row, JSON.parse(doc) as T);
+        .all(...slice) as Array<[K, string]>;
+      for (const [at, doc] of rows) found.set(at, JSON.parse(doc) as T);
     }
     return found;
   }
@@ -367,16 +375,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async getMany<T extends object>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
-    const found = new Map<string, T>();
-    const chunk = 500;
-    for (let i = 0; i < ids.length; i += chunk) {
-      const slice = ids.slice(i, i + chunk);
-      const rows = this.statement(
-        `SELECT id, doc FROM ${this.indexedTable(collection)} WHERE id IN (${slice.map(() => '?').join(',')})`,
-      ).all(...slice) as Array<{ id: string; doc: string }>;
-      for (const row of rows) found.set(row.id, JSON.parse(row.doc) as T);
-    }
-    return found;
+    return this.docsByKey<string, T>(this.indexedTable(collection), 'id', ids);
   }
 
   private where(collection: string, filter: Filter = {}): { clauses: string[]; params: unknown[] } {
