@@ -34,7 +34,8 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
-const finished = (status: RunnerStatus) => status === 'stopped' || status === 'closed';
+/** Whether a projection in this status will apply nothing more (stopped on an event, or closed). */
+export const finished = (status: RunnerStatus) => status === 'stopped' || status === 'closed';
 
 /**
  * Callers waiting until a projection has applied a position (read-your-writes), settled as its state

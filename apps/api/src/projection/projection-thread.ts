@@ -4,6 +4,7 @@ import {
   ProjectionProgress,
   RunnerState,
   RunnerStatus,
+  finished,
   serviceDeskProjection,
 } from '@app/projections';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ export class ProjectionThread implements ProjectionProgress {
       worker.once('exit', (code) => {
         this.worker = null;
         this.unsubscribe?.();
-        if (this.current.status !== 'closed' && this.current.status !== 'stopped') {
+        if (!finished(this.current.status)) {
           this.update({
             ...this.current,
             status: 'stopped',

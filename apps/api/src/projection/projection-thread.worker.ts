@@ -1,5 +1,5 @@
 import { SqliteEventStore } from '@app/event-store';
-import { ProjectionRunner, serviceDeskProjection } from '@app/projections';
+import { ProjectionRunner, RunnerState, serviceDeskProjection } from '@app/projections';
 import { SqliteReadStore } from '@app/read-store';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { FromProjectionThread, ProjectionThreadInput, ToProjectionThread } from './projection-thread';
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   if (!port) throw new Error('projection-thread.worker runs as a worker thread');
   const input = workerData as ProjectionThreadInput;
   const send = (message: FromProjectionThread) => port.postMessage(message);
+  const sendState = ({ status, position, error }: RunnerState) =>
+    send({ kind: 'state', status, position: position.toString(), error });
   const events = new SqliteEventStore({ path: input.eventsPath, synchronous: 'NORMAL' });
   const readStore = new SqliteReadStore({ path: input.readPath });
   const runner = new ProjectionRunner(events, readStore, serviceDeskProjection, {
@@ -20,8 +22,7 @@ async function main(): Promise<void> {
       log: (message) => send({ kind: 'log', level: 'log', message }),
       error: (message) => send({ kind: 'log', level: 'error', message }),
     },
-    onState: (state) =>
-      send({ kind: 'state', status: state.status, position: state.position.toString(), error: state.error }),
+    onState: sendState,
   });
   port.on('message', (message: ToProjectionThread) => {
     if (message === 'wake') events.noticeAppends();
@@ -30,14 +31,12 @@ async function main(): Promise<void> {
         await runner.stop();
         await events.close();
         await readStore.close();
-        const { status, position, error } = runner.state;
-        send({ kind: 'state', status, position: position.toString(), error });
+        sendState(runner.state);
         port.close();
       })();
   });
   await runner.start();
-  const { status, position, error } = runner.state;
-  send({ kind: 'state', status, position: position.toString(), error });
+  sendState(runner.state);
   send({ kind: 'started' });
 }
 
