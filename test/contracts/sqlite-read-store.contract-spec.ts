@@ -22,11 +22,16 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const fields = ['customerId'];
   const doc = (id: string, customerId: string, n: number) => ({ id, customerId, n });
+  /** A fresh file opened for a bulk load, its tickets keeping customerId as a column. */
+  const openBulk = async (path = join(dir, 'read.db')) => {
+    const bulk = new SqliteReadStore({ path, bulkLoad: true });
+    await bulk.ensureFields('tickets', fields);
+    return bulk;
+  };
 
   it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
     const path = join(dir, 'read.db');
-    const bulk = new SqliteReadStore({ path, bulkLoad: true });
-    await bulk.ensureFields('tickets', fields);
+    const bulk = await openBulk(path);
     bulk.writePrepared([
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 7 }, fields),
       prepareWrite({ collection: 'tickets', id: 't-2', doc: doc('t-2', 'c-2', 1), row: 3 }, fields),
@@ -56,8 +61,7 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
   });
 
   it('keeps a row where its number says once something has built the id index mid-load', async () => {
-    const bulk = new SqliteReadStore({ path: join(dir, 'read.db'), bulkLoad: true });
-    await bulk.ensureFields('tickets', fields);
+    const bulk = await openBulk();
     bulk.writePrepared([
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 40 }, fields),
     ]);
@@ -77,8 +81,7 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
   });
 
   it('fails, rather than keeping both, when a load wrote one id in two rows', async () => {
-    const bulk = new SqliteReadStore({ path: join(dir, 'read.db'), bulkLoad: true });
-    await bulk.ensureFields('tickets', fields);
+    const bulk = await openBulk();
     bulk.writePrepared([
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 }, fields),
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 2), row: 2 }, fields),

@@ -1,4 +1,4 @@
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
 import { acmeTerms, ticketBody } from '../support/fixtures';
 
 /**
@@ -12,19 +12,7 @@ describe('who may do what', () => {
 
   beforeAll(async () => {
     t = await startTestApp('2026-03-02T08:00:00Z');
-    agreementId = (
-      await t
-        .as(TOKENS.admin)
-        .post('/agreements', { customerId: 'acme', name: 'ACME', services: ['email'] })
-        .expect(201)
-    ).body.agreementId;
-    await t
-      .as(TOKENS.admin)
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00Z',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(t);
     ticketId = (await t.as(TOKENS.agent).post('/tickets', ticketBody(agreementId)).expect(201)).body.ticketId;
   });
   afterAll(() => t.close());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { TOKENS, TestApp, startTestApp } from '../support/test-app';
-import { acmeTerms, ticketBody } from '../support/fixtures';
+import { TOKENS, TestApp, publishAcmeAgreement, startTestApp } from '../support/test-app';
+import { ticketBody } from '../support/fixtures';
 
 /**
  * Malformed input on every route: every answer is a 4xx with the JSON error shape, never a 500, and the
@@ -53,16 +53,7 @@ describe('fuzzing every route with malformed input', () => {
 
   beforeAll(async () => {
     t = await startTestApp('2026-03-02T08:00:00Z');
-    const admin = t.as(TOKENS.admin);
-    agreementId = (
-      await admin.post('/agreements', { customerId: 'acme', name: 'ACME', services: ['email'] }).expect(201)
-    ).body.agreementId;
-    await admin
-      .post(`/agreements/${agreementId}/versions`, {
-        effectiveFrom: '2026-01-01T00:00:00Z',
-        terms: acmeTerms,
-      })
-      .expect(201);
+    agreementId = await publishAcmeAgreement(t);
     const agent = t.as(TOKENS.agent);
     ticketId = (await agent.post('/tickets', ticketBody(agreementId)).expect(201)).body.ticketId;
     await agent.post(`/tickets/${ticketId}/acknowledge`, {}).expect(200);
