@@ -149,6 +149,17 @@ export function eventStoreContract(
       expect(page.map((e) => e.streamRevision)).toEqual([4, 5, 6]);
     });
 
+    it('reads a stream past its end as empty, and then the events appended since', async () => {
+      const id = stream();
+      await store.appendToStream(id, [event('E', 0), event('E', 1)]);
+      expect(await store.readStream(id, { fromRevision: 2 })).toEqual([]);
+      expect(await store.readStream(id, { fromRevision: 2 })).toEqual([]);
+      await store.appendToStream(id, [event('E', 2)], { expectedRevision: 1 });
+      const tail = await store.readStream(id, { fromRevision: 2 });
+      expect(tail.map((e) => (e.data as { n: number }).n)).toEqual([2]);
+      expect(await store.readStream(id, { fromRevision: 3 })).toEqual([]);
+    });
+
     it('reads all streams in global order after a position, in pages', async () => {
       const start = await store.headPosition();
       const [a, b] = [stream(), stream()];

@@ -116,7 +116,16 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
+    dataVersion: Database.Statement<[], number>;
   };
+  /**
+   * Streams whose tail was read and found empty, with the revision from which nothing existed: reading
+   * from there again needs no query while the file is unchanged (an agreement is read this way for every
+   * logged ticket). This connection's appends drop their streams; a commit by any other connection (another
+   * process, another thread) changes `PRAGMA data_version`, which forgets them all.
+   */
+  private readonly emptyTails = new Map<string, number>();
+  private emptyTailsVersion = -1;
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -152,6 +161,7 @@ export class SqliteEventStore implements EventStore {
         )
         .raw(),
       head: this.db.prepare('SELECT MAX(global_position) AS head FROM events'),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
   }
 
@@ -182,6 +192,7 @@ export class SqliteEventStore implements EventStore {
     this.pending = [];
     this.flushScheduled = false;
     if (batch.length === 0 || this.closed) return;
+    for (const append of batch) this.emptyTails.delete(append.streamId);
     const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
     const appendOne = this.db.transaction((append: PendingAppend) => this.appendInTransaction(append));
     const commit = this.db.transaction(() => {
@@ -251,9 +262,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    return this.statements.readStream
-      .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
-      .map(toStoredEvent);
+    const from = options.fromRevision ?? 0;
+    if (from === 0)
+      return this.statements.readStream.all(streamId, 0, options.maxCount ?? -1).map(toStoredEvent);
+    // Read before the query: a commit elsewhere after this read changes it again, so nothing is missed.
+    const version = this.statements.dataVersion.get() as number;
+    if (version !== this.emptyTailsVersion) {
+      this.emptyTails.clear();
+      this.emptyTailsVersion = version;
+    }
+    const emptyFrom = this.emptyTails.get(streamId);
+    if (emptyFrom !== undefined && from >= emptyFrom) return [];
+    const rows = this.statements.readStream.all(streamId, from, options.maxCount ?? -1);
+    if (rows.length === 0) {
+      if (this.emptyTails.size >= 10_000) this.emptyTails.clear();
+      this.emptyTails.set(streamId, from);
+    }
+    return rows.map(toStoredEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
