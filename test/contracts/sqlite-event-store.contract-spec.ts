@@ -60,6 +60,14 @@ describe('embedded SQLite event store: a stream read past its end, with another 
     ]);
   });
 
+  it('does not take a read limited to no events for the end of the stream', async () => {
+    await writer.appendToStream('agreement-c', [event(0), event(1)]);
+    expect(await reader.readStream('agreement-c', { fromRevision: 1, maxCount: 0 })).toEqual([]);
+    expect((await reader.readStream('agreement-c', { fromRevision: 1 })).map((e) => e.data)).toEqual([
+      { n: 1 },
+    ]);
+  });
+
   it('sees an append to a stream that did not exist when its tail was read', async () => {
     expect(await reader.readStream('agreement-b', { fromRevision: 1 })).toEqual([]);
     await writer.appendToStream('agreement-b', [event(0), event(1)]);

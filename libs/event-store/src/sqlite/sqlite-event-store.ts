@@ -263,18 +263,21 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const from = options.fromRevision ?? 0;
-    if (from === 0)
-      return this.statements.readStream.all(streamId, 0, options.maxCount ?? -1).map(toStoredEvent);
-    // Read before the query: a commit elsewhere after this read changes it again, so nothing is missed.
-    const version = this.statements.dataVersion.get() as number;
-    if (version !== this.emptyTailsVersion) {
-      this.emptyTails.clear();
-      this.emptyTailsVersion = version;
+    const limit = options.maxCount ?? -1;
+    // A read from past the start that may return rows is one that can find the stream's end.
+    const tail = from > 0 && limit !== 0;
+    if (tail) {
+      // Read before the query: a commit elsewhere after this read changes it again, so nothing is missed.
+      const version = this.statements.dataVersion.get() as number;
+      if (version !== this.emptyTailsVersion) {
+        this.emptyTails.clear();
+        this.emptyTailsVersion = version;
+      }
+      const emptyFrom = this.emptyTails.get(streamId);
+      if (emptyFrom !== undefined && from >= emptyFrom) return [];
     }
-    const emptyFrom = this.emptyTails.get(streamId);
-    if (emptyFrom !== undefined && from >= emptyFrom) return [];
-    const rows = this.statements.readStream.all(streamId, from, options.maxCount ?? -1);
-    if (rows.length === 0) {
+    const rows = this.statements.readStream.all(streamId, from, limit);
+    if (tail && rows.length === 0) {
       if (this.emptyTails.size >= 10_000) this.emptyTails.clear();
       this.emptyTails.set(streamId, from);
     }
