@@ -28,6 +28,12 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
     await bulk.ensureFields('tickets', fields);
     return bulk;
   };
+  /** What a promise failed with: SQLite's errors come from another realm than a jest worker's Error. */
+  const failure = (done: Promise<unknown>) =>
+    done.then(
+      () => 'no error',
+      (error: unknown) => String((error as { message?: unknown }).message),
+    );
 
   it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
     const path = join(dir, 'read.db');
@@ -86,13 +92,21 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 }, fields),
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 2), row: 2 }, fields),
     ]);
-    // (SQLite's errors come from another realm than a jest worker's Error: compare their messages.)
-    const failure = (done: Promise<unknown>) =>
-      done.then(
-        () => 'no error',
-        (error: unknown) => String((error as { message?: unknown }).message),
-      );
     expect(await failure(bulk.ensureIndexes('tickets', [{ fields }]))).toMatch(/UNIQUE constraint failed/);
     expect(await failure(bulk.close())).toMatch(/UNIQUE constraint failed/);
+  });
+
+  it('fails the same way when the rows were written through commit', async () => {
+    const bulk = await openBulk();
+    await bulk.commit(
+      'p',
+      [
+        { collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 },
+        { collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 2), row: 2 },
+      ],
+      2n,
+    );
+    expect(await failure(bulk.ensureIndexes('tickets', [{ fields }]))).toMatch(/UNIQUE constraint failed/);
+    bulk.discard();
   });
 });

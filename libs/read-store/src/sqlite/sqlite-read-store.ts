@@ -273,9 +273,10 @@ export class SqliteReadStore implements ReadStore {
 
   /** The fields a collection keeps as columns. */
   private columnFields(collection: string): string[] {
-    // The column list, kept once per collection (not an array per written document).
+    // The column list, kept once per collection (not an array per written document). Both statements list
+    // the same fields; a bulk load asks the one by row, whose preparing builds no index on ids.
     const table = this.table(collection);
-    return (this.rowWrites.get(collection) ?? this.upsertOf(collection, table)).fields;
+    return (this.bulkLoad ? this.rowWriteOf(collection, table) : this.upsertOf(collection, table)).fields;
   }
 
   private writeInTransaction(
