@@ -121,7 +121,9 @@ export class AppModule {
           useFactory: (events: EventStore, readStore: ReadStore) => {
             const { stores } = config;
             if (stores.projections === 'external')
-              return new CheckpointFollower(readStore, serviceDeskProjection.name);
+              return new CheckpointFollower(readStore, serviceDeskProjection.name, {
+                logger: new Logger('projection'),
+              });
             // The embedded default runs the projection in a thread of its own when the build allows it.
             if (
               projectionThreadAvailable &&

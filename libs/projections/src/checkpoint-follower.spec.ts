@@ -5,16 +5,19 @@ import { CheckpointFollower } from './checkpoint-follower';
 function projectorCheckpoint() {
   let checkpoint: ProjectionCheckpoint | null = null;
   const counter = { reads: 0 };
+  /** While set, every checkpoint read fails with it (the read store unreachable). */
+  const outage: { error: Error | null } = { error: null };
   const store = {
     checkpoint: async () => {
       counter.reads += 1;
+      if (outage.error) throw outage.error;
       return checkpoint;
     },
   } as unknown as ReadStore;
   const move = (position: bigint, status: ProjectionCheckpoint['status'] = 'running', error = null) => {
     checkpoint = { projection: 'p', position, status, error, updatedAt: new Date().toISOString() };
   };
-  return { store, move, counter };
+  return { store, move, counter, outage };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,5 +54,31 @@ describe('CheckpointFollower (the API beside a projector in another process)', (
     // Restarted and caught up: a new request is answered, not refused on the stale status.
     move(7n);
     expect(await follower.waitFor(7n, 1_000)).toBe(true);
+  });
+
+  it('logs checkpoint reads that fail, once while they keep failing, and serves waiters again after', async () => {
+    const { store, move, outage } = projectorCheckpoint();
+    move(3n);
+    const logged: string[] = [];
+    const logger = {
+      log: (message: string) => logged.push(`log: ${message}`),
+      error: (message: string) => logged.push(`error: ${message}`),
+    };
+    const follower = new CheckpointFollower(store, 'p', { waitPollMs: 5, logger });
+    expect(await follower.waitFor(3n, 1_000)).toBe(true);
+    outage.error = new Error('database is locked');
+    const waiting = follower.waitFor(4n, 5_000);
+    await sleep(60);
+    // Many polls failed meanwhile: one error names the projection and the reason.
+    expect(logged).toEqual([
+      'error: cannot read the checkpoint of p (retrying every poll): database is locked',
+    ]);
+    outage.error = null;
+    move(4n);
+    expect(await waiting).toBe(true);
+    expect(logged).toEqual([
+      'error: cannot read the checkpoint of p (retrying every poll): database is locked',
+      'log: checkpoint of p readable again',
+    ]);
   });
 });

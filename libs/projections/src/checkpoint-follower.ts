@@ -1,6 +1,6 @@
 import { EventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-store';
-import { PositionWaiters, RunnerState } from './projection-runner';
+import { PositionWaiters, RunnerLogger, RunnerState } from './projection-runner';
 
 /** What the API needs of a projection: where it is, and a way to wait until it has applied a position. */
 export interface ProjectionProgress {
@@ -41,11 +41,17 @@ export class CheckpointFollower implements ProjectionProgress {
   /** Requests waiting now, and the one poll that answers them while there are any. */
   private waiting = 0;
   private polling: Promise<void> | null = null;
+  /** The failure of the last checkpoint read, while reads keep failing (logged once, then its recovery). */
+  private readFailure: string | null = null;
 
   constructor(
     private readonly readStore: ReadStore,
     private readonly projection: string,
-    private readonly options: { readonly pollMs?: number; readonly waitPollMs?: number } = {},
+    private readonly options: {
+      readonly pollMs?: number;
+      readonly waitPollMs?: number;
+      readonly logger?: RunnerLogger;
+    } = {},
   ) {
     this.current = { projection, status: 'starting', position: 0n, error: null };
   }
@@ -68,8 +74,28 @@ export class CheckpointFollower implements ProjectionProgress {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.options.pollMs ?? 1000);
+    this.timer = setInterval(() => void this.poll(), this.options.pollMs ?? 1000);
     this.timer.unref();
+  }
+
+  /**
+   * A periodic read: one that fails is retried at the next poll (a request waiting meanwhile times out with
+   * 503 and Retry-After), and logged when reads start failing and when they work again, not at every poll.
+   */
+  private async poll(): Promise<void> {
+    try {
+      await this.refresh();
+      if (this.readFailure !== null)
+        this.options.logger?.log(`checkpoint of ${this.projection} readable again`);
+      this.readFailure = null;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (this.readFailure !== reason)
+        this.options.logger?.error(
+          `cannot read the checkpoint of ${this.projection} (retrying every poll): ${reason}`,
+        );
+      this.readFailure = reason;
+    }
   }
 
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
@@ -92,8 +118,7 @@ export class CheckpointFollower implements ProjectionProgress {
     const interval = this.options.waitPollMs ?? 25;
     this.polling = (async () => {
       while (this.waiting > 0) {
-        // A failed read is retried at the next poll; a request that times out answers 503 with Retry-After.
-        await this.refresh().catch(() => undefined);
+        await this.poll();
         if (this.waiting > 0) await new Promise((resolve) => setTimeout(resolve, interval));
       }
     })().finally(() => {
