@@ -1,5 +1,6 @@
 import { SqliteEventStore } from '@app/event-store';
 import {
+  PartitionIo,
   ProjectionRunner,
   TicketDoc,
   collectionsOf,
@@ -165,6 +166,49 @@ describe('rebuilding the read models', () => {
       'sent',
       'sent',
     ]);
+    await target.close();
+  }, 120_000);
+
+  it('folds the same documents whatever the reader asks about the events it returns', async () => {
+    const target = new SqliteReadStore({ path: join(dir, 'readers.db'), bulkLoad: true });
+    const prepare = writePreparer(serviceDeskProjection);
+    const head = await events.headPosition();
+    const io = (read: PartitionIo['read']): PartitionIo => ({
+      read,
+      load: (keys) => loadDocs(target, keys),
+      write: async (writes) => target.writePrepared(prepare(writes)),
+    });
+    // The live projection the first test built (thousands of tickets) is what both must reproduce.
+    expect((await allDocs(live, 'tickets')).length).toBeGreaterThan(3000);
+    const plainRead = (after: bigint) => events.readAll({ after, maxCount: 300 });
+    // Partition 0: asks about every event of a plain read and returns them all, the other partition's too.
+    await rebuildPartition(
+      serviceDeskProjection,
+      { partitions: 2, owned: [0], capacity: 40 },
+      io(async (after, wants) => {
+        const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
+        for (const event of batch) wants(event);
+        return batch;
+      }),
+    );
+    // Partition 1: asks about every other event only, and returns them all.
+    await rebuildPartition(
+      serviceDeskProjection,
+      { partitions: 2, owned: [1], capacity: 40 },
+      io(async (after, wants) => {
+        const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
+        const probe = batch.filter((_, index) => index % 2 === 0);
+        for (const event of probe) wants(event);
+        return batch;
+      }),
+    );
+    for (const { collection, indexes } of collectionsOf(serviceDeskProjection))
+      await target.ensureIndexes(collection, indexes);
+    for (const { collection } of collectionsOf(serviceDeskProjection)) {
+      const [a, b] = [await allDocs(live, collection), await allDocs(target, collection)];
+      expect([collection, b.length]).toEqual([collection, a.length]);
+      expect(b).toEqual(a);
+    }
     await target.close();
   }, 120_000);
 

@@ -26,23 +26,35 @@ export function partitionOf(id: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
-interface Target {
+/** A document of this partition: held while it is being folded, or written out with its row number. */
+interface Entry {
+  readonly inMemory: false;
   readonly model: ReadModel;
   readonly id: string;
   readonly key: string;
+  /** The folded document while held (null: none yet, or deleted); let go once written out. */
+  doc: ProjectedDocument | null;
+  held: boolean;
+  /** Changed since the eviction scan last passed it (the "clock" approximation of least recently changed). */
+  changed: boolean;
+  /** The row number it was first written with; undefined until then. */
+  row: number | undefined;
 }
+
+/** A document of a model kept in memory (every partition folds those from all their events). */
+interface MemoryTarget {
+  readonly inMemory: true;
+  readonly model: ReadModel;
+  readonly id: string;
+}
+
+type Target = Entry | MemoryTarget;
 
 /** A document written out earlier, to be loaded back: by id, or by the row number it was written with. */
 export interface WrittenKey {
   readonly collection: string;
   readonly id: string;
   readonly row: number;
-}
-
-interface Held {
-  readonly model: ReadModel;
-  readonly id: string;
-  doc: ProjectedDocument | null;
 }
 
 export interface PartitionedFoldOptions {
@@ -70,9 +82,10 @@ export interface PartitionedFoldOptions {
  * read documents back by row, without keeping an index on ids up to date during the load.
  */
 export class PartitionedFold {
-  private readonly held = new Map<string, Held>();
-  /** Documents written out, with their row numbers, so that a later event for them loads them back. */
-  private readonly written = new Map<string, number>();
+  /** Every document of this partition met so far that is held or was written out, by collection and id. */
+  private readonly entries = new Map<string, Entry>();
+  /** The documents held, in the order they came in (or were passed over by an eviction scan). */
+  private readonly held = new Map<string, Entry>();
   /** Per partition: row numbers handed out so far. */
   private readonly rowsUsed: number[];
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
@@ -99,25 +112,38 @@ export class PartitionedFold {
     return this.owned.has(partitionOf(id, this.options.partitions));
   }
 
+  private entryOf(model: ReadModel, id: string): Entry {
+    const key = `${model.collection}\u0000${id}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { inMemory: false, model, id, key, doc: null, held: false, changed: false, row: undefined };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
   /** The documents of this partition an event changes (the in-memory models' always), or null if none. */
   private targetsOf(event: EventEnvelope): Target[] | null {
     let targets: Target[] | null = null;
     for (const model of this.projection.readModels) {
       if (!routes(model, event)) continue;
       const id = model.documentId(event);
-      if (!model.keepInMemory && !this.owns(id)) continue;
-      (targets ??= []).push({ model, id, key: `${model.collection}\u0000${id}` });
+      if (model.keepInMemory) (targets ??= []).push({ inMemory: true, model, id });
+      else if (this.owns(id)) (targets ??= []).push(this.entryOf(model, id));
     }
     return targets;
   }
 
-  /** Targets worked out while the batch was read (`wants`), by event id, so that routing runs once per event. */
-  private readonly routed = new Map<string, Target[]>();
+  /**
+   * Targets worked out while the batch was read (`wants`), in the order asked, so that routing runs once
+   * per event: the events the read returns are those it kept, in that order (each checked by its id).
+   */
+  private routed: Array<{ readonly eventId: string; readonly targets: Target[] }> = [];
 
   /** Whether this partition applies the event: decided from its envelope, before its data is parsed. */
   wants(event: EventEnvelope): boolean {
     const targets = this.targetsOf(event);
-    if (targets) this.routed.set(event.id, targets);
+    if (targets) this.routed.push({ eventId: event.id, targets });
     return targets !== null;
   }
 
@@ -125,31 +151,32 @@ export class PartitionedFold {
   private plan: { readonly batch: readonly StoredEvent[]; readonly targets: Target[][] } | null = null;
 
   private planOf(batch: readonly StoredEvent[]): Target[][] {
-    const targets = batch.map((event) => this.routed.get(event.id) ?? this.targetsOf(event) ?? []);
-    this.routed.clear();
-    return targets;
+    const routed = this.routed;
+    this.routed = [];
+    let next = 0;
+    return batch.map((event) => {
+      if (next < routed.length && routed[next].eventId === event.id) return routed[next++].targets;
+      // An event the reader returned without asking about it (or after asking about others): routed here.
+      return this.targetsOf(event) ?? [];
+    });
   }
 
   /** Documents this batch changes that were written out earlier: load them (`load`) before `apply`. */
   missing(batch: readonly StoredEvent[]): WrittenKey[] {
     const targets = this.planOf(batch);
     this.plan = { batch, targets };
-    if (this.written.size === 0) return [];
     const missing = new Map<string, WrittenKey>();
     for (const eventTargets of targets) {
-      for (const { model, id, key } of eventTargets) {
-        if (model.keepInMemory || this.held.has(key)) continue;
-        const row = this.written.get(key);
-        if (row !== undefined) missing.set(key, { collection: model.collection, id, row });
+      for (const target of eventTargets) {
+        if (target.inMemory || target.held || target.row === undefined) continue;
+        missing.set(target.key, { collection: target.model.collection, id: target.id, row: target.row });
       }
     }
     return [...missing.values()];
   }
 
-  /** The row number of a document: the one it was first written with, or the partition's next. */
-  private rowOf(key: string, partition: number): number {
-    const written = this.written.get(key);
-    if (written !== undefined) return written;
+  /** The next row number of a partition. */
+  private nextRow(partition: number): number {
     const partitions = this.rowsUsed.length;
     this.rowsUsed[partition] += 1;
     return this.rowsUsed[partition] * partitions + partition;
@@ -159,44 +186,57 @@ export class PartitionedFold {
   load(collection: string, id: string, doc: ProjectedDocument | null): void {
     const model = this.projection.readModels.find((candidate) => candidate.collection === collection);
     if (!model) throw new RangeError(`no read model writes ${collection}`);
-    this.held.set(`${collection}\u0000${id}`, { model, id, doc });
+    this.hold(this.entryOf(model, id), doc);
+  }
+
+  private hold(entry: Entry, doc: ProjectedDocument | null): void {
+    entry.doc = doc;
+    entry.held = true;
+    entry.changed = false;
+    this.held.set(entry.key, entry);
   }
 
   apply(batch: readonly StoredEvent[]): void {
     const planned = this.plan?.batch === batch ? this.plan.targets : this.planOf(batch);
     this.plan = null;
-    batch.forEach((event, index) => {
-      for (const { model, id, key } of planned[index]) {
-        if (model.keepInMemory) {
+    for (let index = 0; index < batch.length; index++) {
+      const event = batch[index];
+      for (const target of planned[index]) {
+        const { model } = target;
+        if (target.inMemory) {
           const docs = this.memory.get(model.collection) as Map<string, ProjectedDocument>;
-          const next = evolveOrFail(model, docs.get(id) ?? null, event, this.context);
-          if (next) docs.set(id, next);
-          else docs.delete(id);
+          const next = evolveOrFail(model, docs.get(target.id) ?? null, event, this.context);
+          if (next) docs.set(target.id, next);
+          else docs.delete(target.id);
           continue;
         }
-        let held = this.held.get(key);
-        if (held) this.held.delete(key);
+        if (target.held) target.changed = true;
         else {
-          if (this.written.has(key))
-            throw new Error(`document ${key} was not loaded back before ${event.type}`);
-          held = { model, id, doc: null };
+          if (target.row !== undefined)
+            throw new Error(`document ${target.key} was not loaded back before ${event.type}`);
+          this.hold(target, null);
         }
-        held.doc = evolveOrFail(model, held.doc, event, this.context);
-        // Re-inserted: the map's order is the order of last change.
-        this.held.set(key, held);
+        target.doc = evolveOrFail(model, target.doc, event, this.context);
       }
       this.position = event.globalPosition;
-    });
+    }
   }
 
-  private writesOf(held: Held, key: string): DocumentWrite[] {
-    const firstWrite = !this.written.has(key);
-    // A document that never existed in the store and does not exist now needs no write.
-    if (held.doc === null && firstWrite) return [];
-    const row = this.rowOf(key, partitionOf(held.id, this.rowsUsed.length));
-    this.written.set(key, row);
+  /** The writes of a held document, which is let go. */
+  private writesOf(entry: Entry): DocumentWrite[] {
+    const { doc } = entry;
+    entry.held = false;
+    entry.doc = null;
+    const firstWrite = entry.row === undefined;
+    // A document that never existed in the store and does not exist now needs no write (nor memory).
+    if (doc === null && firstWrite) {
+      this.entries.delete(entry.key);
+      return [];
+    }
+    const row = entry.row ?? this.nextRow(partitionOf(entry.id, this.rowsUsed.length));
+    entry.row = row;
     return this.withRow(
-      writesOrFail(held.model, held.id, held.doc, this.context, this.position).writes,
+      writesOrFail(entry.model, entry.id, doc, this.context, this.position).writes,
       row,
       firstWrite,
     );
@@ -212,13 +252,20 @@ export class PartitionedFold {
     return numbered;
   }
 
-  /** The writes of the least recently changed documents beyond the capacity, which are let go. */
+  /**
+   * The writes of documents beyond the capacity, which are let go: the oldest in the map that did not
+   * change since the scan last passed them; one that did is passed over to the end, once (a "clock", which
+   * approximates least recently changed without moving a document in the map at every event).
+   */
   evictions(): DocumentWrite[] {
     const writes: DocumentWrite[] = [];
-    for (const [key, held] of this.held) {
+    for (const [key, entry] of this.held) {
       if (this.held.size <= this.options.capacity) break;
       this.held.delete(key);
-      writes.push(...this.writesOf(held, key));
+      if (entry.changed) {
+        entry.changed = false;
+        this.held.set(key, entry);
+      } else writes.push(...this.writesOf(entry));
     }
     return writes;
   }
@@ -226,15 +273,18 @@ export class PartitionedFold {
   /** The writes of every document still held; the owner of partition 0 also writes the in-memory models'. */
   drain(): DocumentWrite[] {
     const writes: DocumentWrite[] = [];
-    for (const [key, held] of this.held) writes.push(...this.writesOf(held, key));
+    for (const entry of this.held.values()) writes.push(...this.writesOf(entry));
     this.held.clear();
     if (this.owned.has(0)) {
       // Numbered from partition 0's sequence, which only this fold draws from.
       for (const model of this.projection.readModels) {
         for (const [id, doc] of this.memory.get(model.collection) ?? []) {
-          const row = this.rowOf(`${model.collection}\u0000${id}`, 0);
           writes.push(
-            ...this.withRow(writesOrFail(model, id, doc, this.context, this.position).writes, row, true),
+            ...this.withRow(
+              writesOrFail(model, id, doc, this.context, this.position).writes,
+              this.nextRow(0),
+              true,
+            ),
           );
         }
       }
