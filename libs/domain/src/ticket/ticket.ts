@@ -106,8 +106,8 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
     };
   }
   if (!state.exists) return state;
-  // Every case copies the state once, with the event's time as the last event's (a second copy per event
-  // was a sixth of a rebuild's folding).
+  // Every case copies the state once, with the event's time as the last event's: a rebuild folds every
+  // event, and a second copy of the whole state per event was garbage.
   const at = event.occurredAt;
   switch (event.type) {
     case 'TicketAcknowledged':
