@@ -94,6 +94,8 @@ export class ProjectionRunner {
    * this runner is the only writer of its projection's documents; filled only after a commit.
    */
   private readonly recent = new Map<string, ProjectedDocument | null>();
+  /** The read models' own collections (not their derived ones): what `recent` keeps. */
+  private readonly foldedCollections: ReadonlySet<string>;
 
   constructor(
     private readonly events: EventStore,
@@ -107,7 +109,9 @@ export class ProjectionRunner {
       /** Told the state after every committed batch and when the runner stops (a projection thread reports it). */
       readonly onState?: (state: RunnerState) => void;
     } = {},
-  ) {}
+  ) {
+    this.foldedCollections = new Set(projection.readModels.map((model) => model.collection));
+  }
 
   get state(): RunnerState {
     return {
@@ -251,32 +255,41 @@ export class ProjectionRunner {
         (agreements && (current(agreements, agreementId) as AgreementState | null)) ?? initialAgreementState,
     };
     const changed = new Map<string, Set<string>>();
+    /** Documents this batch changes that were stored before it (the others have nothing to delete). */
+    const stored = new Set<string>();
     for (const { event, models } of routed) {
       for (const model of models) {
         const id = model.documentId(event);
-        working.get(model.collection)?.set(id, evolveOrFail(model, current(model, id), event, context));
         if (!changed.has(model.collection)) changed.set(model.collection, new Set());
-        changed.get(model.collection)?.add(id);
+        const ids = changed.get(model.collection) as Set<string>;
+        const before = current(model, id);
+        if (!ids.has(id) && before !== null) stored.add(`${model.collection}\u0000${id}`);
+        working.get(model.collection)?.set(id, evolveOrFail(model, before, event, context));
+        ids.add(id);
       }
     }
     const writes: DocumentWrite[] = [];
     for (const model of this.projection.readModels) {
       for (const id of changed.get(model.collection) ?? []) {
         const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
-        const stored = writesOrFail(
+        const written = writesOrFail(
           model,
           id,
           docs.get(id) ?? null,
           context,
           batch[batch.length - 1].globalPosition,
         );
-        docs.set(id, stored.doc);
-        writes.push(...stored.writes);
+        docs.set(id, written.doc);
+        // A document new in this batch has no stored version, nor derived documents, to delete.
+        if (stored.has(`${model.collection}\u0000${id}`)) writes.push(...written.writes);
+        else for (const write of written.writes) if (write.doc !== null) writes.push(write);
       }
     }
     const position = batch[batch.length - 1].globalPosition;
     await this.readStore.commit(this.projection.name, writes, position);
     for (const write of writes) {
+      // Only the read models' own documents are read back; derived ones would only crowd them out.
+      if (!this.foldedCollections.has(write.collection)) continue;
       const key = `${write.collection}\u0000${write.id}`;
       this.recent.delete(key);
       this.recent.set(key, write.doc as ProjectedDocument | null);

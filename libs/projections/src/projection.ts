@@ -42,13 +42,13 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
   materialize?(doc: Doc, context: ProjectionContext): Doc;
   /**
    * Collections derived from each written document, written in the same transaction. A derived document
-   * belongs to the one it is derived from (no two documents derive the same id): null deletes it.
+   * has the id of the one it is derived from, at most one per collection: null deletes it, and deleting a
+   * document deletes its derived documents.
    */
   readonly derived?: {
     readonly collections: readonly DerivedCollection[];
-    documentsOf(
-      doc: Doc,
-    ): ReadonlyArray<{ readonly collection: string; readonly id: string; readonly doc: object | null }>;
+    /** The derived documents of `doc`, one per derived collection (null: none in that collection). */
+    documentsOf(doc: Doc): Readonly<Record<string, object | null>>;
   };
 }
 
@@ -103,7 +103,10 @@ export function evolveOrFail(
   }
 }
 
-/** What storing a folded document writes: the document as materialized, and its derived documents. */
+/**
+ * What storing a folded document writes: the document as materialized, and one write per derived
+ * collection (its derived document, or a deletion, also of every derived document of a deleted one).
+ */
 export function writesFor(
   model: ReadModel,
   id: string,
@@ -111,8 +114,13 @@ export function writesFor(
   context: ProjectionContext,
 ): { doc: ProjectedDocument | null; writes: DocumentWrite[] } {
   const doc = folded !== null && model.materialize ? model.materialize(folded, context) : folded;
-  const derived = doc !== null && model.derived ? model.derived.documentsOf(doc) : [];
-  return { doc, writes: [{ collection: model.collection, id, doc }, ...derived] };
+  const writes: DocumentWrite[] = [{ collection: model.collection, id, doc }];
+  if (model.derived) {
+    const derived = doc === null ? {} : model.derived.documentsOf(doc);
+    for (const { collection } of model.derived.collections)
+      writes.push({ collection, id, doc: derived[collection] ?? null });
+  }
+  return { doc, writes };
 }
 
 /** `writesFor`, with a failure to materialize named as the projection's error at `position`. */

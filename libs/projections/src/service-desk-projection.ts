@@ -258,10 +258,7 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
       { collection: 'ticket_facts', indexes: [{ fields: ['customerId', 'reportMonth'], covering: true }] },
       { collection: 'charge_lines', indexes: [{ fields: ['customerId', 'chargeMonth'], covering: true }] },
     ],
-    documentsOf: (doc) => [
-      { collection: 'ticket_facts', id: doc.id, doc: reportFactsOf(doc) },
-      { collection: 'charge_lines', id: doc.id, doc: chargeLineOf(doc) },
-    ],
+    documentsOf: (doc) => ({ ticket_facts: reportFactsOf(doc), charge_lines: chargeLineOf(doc) }),
   },
 };
 
