@@ -55,7 +55,18 @@ describe('documents with derived collections', () => {
 
   const append = (counter: string, type: 'Added' | 'Removed', n = 0) =>
     events.appendToStream(`counter-${counter}`, [
-      { type, schemaVersion: 1, data: { n }, metadata: { occurredAt: '2026-01-05T09:00:00.000Z' } },
+      {
+        type,
+        schemaVersion: 1,
+        data: { n },
+        metadata: {
+          actor: { id: 'tester', role: 'agent' },
+          correlationId: `counter-${counter}`,
+          causationId: null,
+          commandId: null,
+          occurredAt: '2026-01-05T09:00:00.000Z',
+        },
+      },
     ]);
   const all = async (store: SqliteReadStore, collection: string) =>
     store.find<CounterDoc>(collection, { sort: { field: 'id', direction: 'asc' } });
