@@ -62,7 +62,7 @@ export interface PartitionedFoldOptions {
   readonly partitions: number;
   /** The partitions this fold owns (one thread may fold a larger share than another). */
   readonly owned: readonly number[];
-  /** How many documents to hold before writing the least recently changed ones out. */
+  /** How many documents to hold before writing out those unchanged longest (about the least recently changed). */
   readonly capacity: number;
 }
 
@@ -72,7 +72,7 @@ export interface PartitionedFoldOptions {
  * the documents one runner would. The only lookup across documents is the agreement a ticket is measured
  * by: the in-memory models are folded by every partition from all their events, in the same global order.
  *
- * Documents are held until evicted (least recently changed first) or drained at the end, so that a
+ * Documents are held until evicted (about least recently changed first) or drained at the end, so that a
  * rebuild materializes and writes most documents once instead of once per batch. A document written out
  * and changed again later is loaded back first (`missing`), so nothing depends on the capacity but speed.
  *

@@ -53,7 +53,7 @@ export async function rebuildInParallel(options: {
   readonly projection: Projection;
   /** Worker threads besides this one. */
   readonly workers: number;
-  /** Documents each thread holds before writing the least recently changed out. */
+  /** Documents each thread holds before writing out those unchanged longest (see PartitionedFold). */
   readonly capacity?: number;
   readonly onProgress?: (position: bigint, head: bigint) => void;
 }): Promise<{ position: bigint; foldMs: number; writeMs: number; indexMs: number }> {
