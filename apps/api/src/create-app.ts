@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ErrorFilter } from './http/error-filter';
+import { PrototypedExpressAdapter } from './http/express-adapter';
 import { strictValidationPipe } from './http/validation';
 
 /** The API as it runs: used by main.ts, the e2e tests and the benchmarks alike. */
@@ -11,10 +12,11 @@ export async function createApp(
   options: AppModuleOptions,
   nestOptions: { logger?: false | ('log' | 'error' | 'warn')[] } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
-    bodyParser: false,
-    logger: nestOptions.logger ?? ['log', 'error', 'warn'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(options),
+    new PrototypedExpressAdapter(),
+    { bodyParser: false, logger: nestOptions.logger ?? ['log', 'error', 'warn'] },
+  );
   app.useBodyParser('json', { limit: '64kb' });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
