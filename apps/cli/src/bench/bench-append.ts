@@ -83,7 +83,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startServer(
-  mode: 'noop' | 'api',
+  mode: ServerMode,
   dataDir: string,
   /** The process manager is off unless a benchmark measures it (a generated history has much due at once). */
   env: Record<string, string> = { AUTOMATION: 'off' },
@@ -123,11 +123,14 @@ async function load(options: autocannon.Options): Promise<LoadResult> {
   };
 }
 
-async function httpRound(seconds: number, mode: 'noop' | 'api'): Promise<LoadResult> {
+/** The no-op endpoint on Nest as it comes, the same on the API's HTTP stack, or the API itself. */
+type ServerMode = 'noop' | 'noop-api-stack' | 'api';
+
+async function httpRound(seconds: number, mode: ServerMode): Promise<LoadResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const { child, url } = await startServer(mode, dataDir);
   try {
-    if (mode === 'noop') {
+    if (mode !== 'api') {
       const request = {
         url: `${url}/noop`,
         method: 'POST' as const,
@@ -189,27 +192,38 @@ export async function benchAppend(args: ParsedArgs): Promise<void> {
     `\nHTTP, 32 connections, ${httpSeconds} s per run after a 2 s warm-up, ${rounds} alternating rounds`,
   );
   const noop: LoadResult[] = [];
+  const stack: LoadResult[] = [];
   const api: LoadResult[] = [];
+  const percent = (a: LoadResult, b: LoadResult) =>
+    `${((a.requestsPerSecond / b.requestsPerSecond) * 100).toFixed(1)}%`;
   for (let round = 0; round < rounds; round++) {
     noop.push(await httpRound(httpSeconds, 'noop'));
+    stack.push(await httpRound(httpSeconds, 'noop-api-stack'));
     api.push(await httpRound(httpSeconds, 'api'));
-    const [n, a] = [noop[round], api[round]];
+    const [n, s, a] = [noop[round], stack[round], api[round]];
     console.log(
-      `  round ${round + 1}: no-op ${fmt(n.requestsPerSecond)} req/s, command ${fmt(a.requestsPerSecond)} req/s (${((a.requestsPerSecond / n.requestsPerSecond) * 100).toFixed(1)}%)`,
+      `  round ${round + 1}: no-op ${fmt(n.requestsPerSecond)} req/s, no-op on the API's stack ${fmt(s.requestsPerSecond)} req/s, command ${fmt(a.requestsPerSecond)} req/s (${percent(a, n)}; ${percent(a, s)})`,
     );
   }
   const mean = (results: LoadResult[]) =>
     results.reduce((sum, r) => sum + r.requestsPerSecond, 0) / results.length;
   for (const [name, results] of [
     ['no-op Nest endpoint', noop],
+    ["no-op on the API's HTTP stack", stack],
     ['POST /tickets (command path)', api],
   ] as const) {
     console.log(
       `${name.padEnd(30)} ${fmt(mean(results)).padStart(7)} req/s  p99 ${Math.max(...results.map((r) => r.p99Ms))} ms  failures ${results.reduce((s, r) => s + r.failures, 0)}`,
     );
   }
-  const ratio = mean(api) / mean(noop);
-  console.log(`command path / no-op endpoint: ${(ratio * 100).toFixed(1)}% (target >= 40%)`);
+  console.log(
+    `command path / no-op Nest endpoint: ${((mean(api) / mean(noop)) * 100).toFixed(1)}% (target >= 40%)`,
+  );
+  // The API creates requests with Express's prototypes already set (apps/api/src/http/express-adapter.ts),
+  // which doubles a no-op's throughput: against a no-op that has it too, the command path's own cost shows.
+  console.log(
+    `command path / no-op on the API's HTTP stack: ${((mean(api) / mean(stack)) * 100).toFixed(1)}% (the same target, against the faster yardstick)`,
+  );
   if (api.some((r) => r.failures > 0)) {
     console.error('the command path answered errors under load');
     process.exitCode = 1;

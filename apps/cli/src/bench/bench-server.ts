@@ -2,18 +2,23 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { loadApiConfig } from '../../../api/src/config/api-config';
 import { createApp } from '../../../api/src/create-app';
+import { PrototypedExpressAdapter } from '../../../api/src/http/express-adapter';
 import { NoopModule } from './noop.module';
 
 /**
  * A server process for the HTTP benchmarks, so that the load generator does not share its event loop:
- * `bench-server noop <port>` or `bench-server api <port> <dataDir>`.
+ * `bench-server noop|noop-api-stack <port>` or `bench-server api <port> <dataDir>`.
  */
 export async function runBenchServer(mode: string, port: number, dataDir: string): Promise<void> {
-  if (mode === 'noop') {
-    const app = await NestFactory.create<NestExpressApplication>(NoopModule, {
-      logger: false,
-      bodyParser: false,
-    });
+  if (mode === 'noop' || mode === 'noop-api-stack') {
+    // `noop`: Nest as it comes; `noop-api-stack`: on the API's own HTTP stack (its Express adapter).
+    const app =
+      mode === 'noop'
+        ? await NestFactory.create<NestExpressApplication>(NoopModule, { logger: false, bodyParser: false })
+        : await NestFactory.create<NestExpressApplication>(NoopModule, new PrototypedExpressAdapter(), {
+            logger: false,
+            bodyParser: false,
+          });
     app.useBodyParser('json', { limit: '64kb' });
     await app.listen(port, '127.0.0.1');
   } else {
