@@ -7,6 +7,7 @@ import {
   decideAgreement,
   evolveAgreement,
   initialAgreementState,
+  extended,
 } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { ForbiddenError, NotFoundError } from './application-errors';
@@ -63,10 +64,10 @@ export class AgreementCommands {
     const agreementId = newAggregateId('agreement', options);
     const result = await this.execute(
       agreementId,
-      { type: 'CreateAgreement', data: { ...data, agreementId } },
+      { type: 'CreateAgreement', data: extended(data, { agreementId }) },
       options,
     );
-    return { ...result, agreementId };
+    return extended(result, { agreementId });
   }
 
   execute(

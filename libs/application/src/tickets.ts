@@ -22,6 +22,7 @@ import {
   slaClockOf,
   ticketStateOf,
   userErrorChargeOf,
+  extended,
 } from '@app/domain';
 import { EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError } from '@app/event-store';
 import { AgreementRepository } from './agreements';
@@ -56,10 +57,15 @@ export class TicketCommands {
     options: TicketCommandOptions,
   ): Promise<CommandResult & { ticketId: string }> {
     const ticketId = newAggregateId('ticket', options);
-    const result = await this.execute(ticketId, { type: 'LogTicket', data: { ...data, ticketId } }, options, {
-      streamIsNew: !options.idempotencyKey,
-    });
-    return { ...result, ticketId };
+    const result = await this.execute(
+      ticketId,
+      { type: 'LogTicket', data: extended(data, { ticketId }) },
+      options,
+      {
+        streamIsNew: !options.idempotencyKey,
+      },
+    );
+    return extended(result, { ticketId });
   }
 
   /**
@@ -172,7 +178,7 @@ export class TicketCommands {
         }
         state = decision.state;
         appended.push(...decision.events);
-        outcomes.push({ ...about, kind: 'applied', occurredAt: at.toISOString() });
+        outcomes.push(extended(about, { kind: 'applied' as const, occurredAt: at.toISOString() }));
       }
       if (appended.length === 0) return outcomes;
       try {

@@ -1,5 +1,5 @@
 import { Clock, TicketCommands, AutomationOutcome } from '@app/application';
-import { Principal } from '@app/domain';
+import { Principal, extended } from '@app/domain';
 import { TicketDoc } from '@app/projections';
 import { ReadStore } from '@app/read-store';
 import { DeliveryReport, NotificationOutbox } from './notification-outbox';
@@ -59,7 +59,7 @@ export class AutomationScheduler {
     const outcomes: Array<AutomationOutcome & { ticketId: string }> = [];
     for (const doc of candidates) {
       for (const outcome of await this.tickets.runAutomation(doc.id, nowMs, AUTOMATION_PRINCIPAL)) {
-        outcomes.push({ ...outcome, ticketId: doc.id });
+        outcomes.push(extended(outcome, { ticketId: doc.id }));
         if (outcome.kind === 'applied')
           this.logger.log(`${doc.id}: ${outcome.type} (due ${outcome.occurredAt})`);
       }

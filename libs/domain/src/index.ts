@@ -1,5 +1,6 @@
 export * from './shared/domain-error';
 export * from './shared/time';
+export * from './shared/objects';
 export * from './calendar/time-zone';
 export * from './calendar/business-calendar';
 export * from './agreement/agreement-terms';

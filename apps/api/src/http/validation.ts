@@ -20,6 +20,10 @@ export function strictValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
+    // What Nest sets for every validation anyway (errors without the whole object validated); set here, its
+    // per-request copy of these options replaces the property instead of adding one, which in V8 would
+    // give that copy a hidden class of its own every time (see libs/domain/src/shared/objects.ts).
+    validationError: { target: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
       return new BadRequestException({

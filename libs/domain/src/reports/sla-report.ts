@@ -1,4 +1,5 @@
 import { Priority } from '../agreement/agreement-terms';
+import { extended } from '../shared/objects';
 import { ClosureKind, TicketKind, TicketStatus } from '../ticket/ticket-events';
 
 /** What one finally resolved ticket contributes to the report of the month it was resolved in. */
@@ -138,7 +139,7 @@ export function slaReportOf(
   return {
     incidents: slaFiguresOf(incidents),
     groups: [...groups.values()]
-      .map(({ tickets: members, ...key }) => ({ ...key, figures: slaFiguresOf(members) }))
+      .map(({ tickets: members, ...key }) => extended(key, { figures: slaFiguresOf(members) }))
       .sort((a, b) =>
         `${a.service ?? ''}|${a.priority ?? ''}`.localeCompare(`${b.service ?? ''}|${b.priority ?? ''}`),
       ),

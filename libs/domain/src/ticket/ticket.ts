@@ -2,6 +2,7 @@ import { AgreementState, agreementVersion, versionInForce } from '../agreement/a
 import { AgreementTerms, Priority } from '../agreement/agreement-terms';
 import { endOfNthBusinessDayAfter } from '../calendar/business-calendar';
 import { DomainError, assertNever } from '../shared/domain-error';
+import { extended } from '../shared/objects';
 import { IsoInstant, toIso, toMs } from '../shared/time';
 import { TicketCommand } from './ticket-commands';
 import {
@@ -266,7 +267,7 @@ export function decideTicket(
     return one({
       type: 'TicketLogged',
       schemaVersion: 1,
-      data: { ...command.data, agreementVersion: version.version },
+      data: extended(command.data, { agreementVersion: version.version }),
     });
   }
 
@@ -327,7 +328,7 @@ export function decideTicket(
       return one({
         type: 'ReclassifiedAsUserError',
         schemaVersion: 1,
-        data: { ...command.data, previousKind: state.loggedKind },
+        data: extended(command.data, { previousKind: state.loggedKind }),
       });
     }
     case 'RevokeUserErrorReclassification':
