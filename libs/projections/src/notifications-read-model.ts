@@ -1,4 +1,4 @@
-import { NOTIFICATION_EVENT_TYPES, NotificationEvent, TicketEvent } from '@app/domain';
+import { NOTIFICATION_EVENT_TYPES, NotificationEvent, TicketEvent, extended } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { ReadModel } from './projection';
 
@@ -76,43 +76,39 @@ export function notificationFor(
     byAutomation,
   };
   const base = { id: event.id, ticketId, cause };
+  const owed = (to: Recipient, subject: string, body: string) => extended(base, { to, subject, body });
   const e = { type: event.type, data: event.data } as TicketEvent;
   switch (e.type) {
     case 'TicketLogged':
-      return {
-        ...base,
-        to: { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
-        subject: `[${ticketId}] We have logged your request: ${e.data.summary}`,
-        body: `Dear ${e.data.requester.name},\n\nyour request "${e.data.summary}" is logged as ticket ${ticketId} (${e.data.priority}). We will keep you informed.\n`,
-      };
+      return owed(
+        { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
+        `[${ticketId}] We have logged your request: ${e.data.summary}`,
+        `Dear ${e.data.requester.name},\n\nyour request "${e.data.summary}" is logged as ticket ${ticketId} (${e.data.priority}). We will keep you informed.\n`,
+      );
     case 'UserReminderSent':
-      return {
-        ...base,
-        to: { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
-        subject: `[${ticketId}] Reminder: we are waiting for your answer`,
-        body: `Dear ${e.data.requester.name},\n\nticket ${ticketId} has been waiting for your answer since ${e.data.awaitingSince}. Please reply so that we can continue.\n`,
-      };
+      return owed(
+        { kind: 'person', role: 'requester', name: e.data.requester.name, email: e.data.requester.email },
+        `[${ticketId}] Reminder: we are waiting for your answer`,
+        `Dear ${e.data.requester.name},\n\nticket ${ticketId} has been waiting for your answer since ${e.data.awaitingSince}. Please reply so that we can continue.\n`,
+      );
     case 'UserManagerContacted':
-      return {
-        ...base,
-        to: { kind: 'person', role: 'manager', name: e.data.manager.name, email: e.data.manager.email },
-        subject: `[${ticketId}] ${e.data.requester.name} has not answered for ${e.data.afterBusinessDays} business days`,
-        body: `Dear ${e.data.manager.name},\n\nticket ${ticketId} of ${e.data.requester.name} has been waiting for their answer since ${e.data.awaitingSince}. Could you help us reach them?\n`,
-      };
+      return owed(
+        { kind: 'person', role: 'manager', name: e.data.manager.name, email: e.data.manager.email },
+        `[${ticketId}] ${e.data.requester.name} has not answered for ${e.data.afterBusinessDays} business days`,
+        `Dear ${e.data.manager.name},\n\nticket ${ticketId} of ${e.data.requester.name} has been waiting for their answer since ${e.data.awaitingSince}. Could you help us reach them?\n`,
+      );
     case 'CustomerUpdateMissed':
-      return {
-        ...base,
-        to: { kind: 'agent', agentId: e.data.assigneeId },
-        subject: `[${ticketId}] Customer update overdue (${e.data.priority})`,
-        body: `The customer of ticket ${ticketId} was due an update at ${e.data.dueAt} (every ${e.data.intervalMinutes} business minutes for ${e.data.priority}).\n`,
-      };
+      return owed(
+        { kind: 'agent', agentId: e.data.assigneeId },
+        `[${ticketId}] Customer update overdue (${e.data.priority})`,
+        `The customer of ticket ${ticketId} was due an update at ${e.data.dueAt} (every ${e.data.intervalMinutes} business minutes for ${e.data.priority}).\n`,
+      );
     case 'TicketEscalated':
-      return {
-        ...base,
-        to: { kind: 'agent', agentId: e.data.assigneeId },
-        subject: `[${ticketId}] Escalation: ${e.data.target} target ${e.data.level === 'warning' ? 'at 75%' : 'breached'} (${e.data.priority})`,
-        body: `Ticket ${ticketId} (${e.data.priority}) reached its ${e.data.target} ${e.data.level === 'warning' ? 'warning threshold (75% of the target)' : 'target'} at ${e.data.thresholdAt}.\n`,
-      };
+      return owed(
+        { kind: 'agent', agentId: e.data.assigneeId },
+        `[${ticketId}] Escalation: ${e.data.target} target ${e.data.level === 'warning' ? 'at 75%' : 'breached'} (${e.data.priority})`,
+        `Ticket ${ticketId} (${e.data.priority}) reached its ${e.data.target} ${e.data.level === 'warning' ? 'warning threshold (75% of the target)' : 'target'} at ${e.data.thresholdAt}.\n`,
+      );
     default:
       return null;
   }
@@ -140,14 +136,13 @@ export const notificationsReadModel: ReadModel<NotificationDoc> = {
     if (!event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX)) {
       const created = notificationFor(event);
       if (!created) return doc;
-      return {
-        ...created,
-        status: 'pending',
+      return extended(created, {
+        status: 'pending' as const,
         attempts: 0,
         nextAttemptAt: created.cause.occurredAt,
         lastError: null,
         sentAt: null,
-      };
+      });
     }
     if (!doc) throw new Error(`delivery record for an unknown notification ${event.streamId}`);
     const e = { type: event.type, data: event.data } as NotificationEvent;

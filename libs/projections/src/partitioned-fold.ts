@@ -248,7 +248,8 @@ export class PartitionedFold {
    */
   private withRow(writes: readonly DocumentWrite[], row: number, firstWrite: boolean): DocumentWrite[] {
     const numbered: DocumentWrite[] = [];
-    for (const write of writes) if (!firstWrite || write.doc !== null) numbered.push({ ...write, row });
+    for (const { collection, id, doc } of writes)
+      if (!firstWrite || doc !== null) numbered.push({ collection, id, doc, row });
     return numbered;
   }
 

@@ -16,6 +16,7 @@ import {
   clockStateOf,
   evolveAgreement,
   evolveTicketRecord,
+  extended,
   nextDueAtMs,
   finalResolutionOf,
   initialAgreementState,
@@ -201,15 +202,14 @@ export interface ChargeLineDoc extends ChargeLine {
 
 function chargeLineOf(doc: TicketDoc): ChargeLineDoc | null {
   if (!doc.charge || !doc.closedAt || doc.chargeMonth === null) return null;
-  return {
-    ...doc.charge,
+  return extended(doc.charge, {
     id: doc.id,
     customerId: doc.customerId,
     chargeMonth: doc.chargeMonth,
     service: doc.service,
     summary: doc.state.summary,
     closedAt: doc.closedAt,
-  };
+  });
 }
 
 export const ticketsReadModel: ReadModel<TicketDoc> = {

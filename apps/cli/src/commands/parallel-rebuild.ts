@@ -242,7 +242,7 @@ export async function loadDocs(
       collection,
       wanted.map((key) => key.row),
     );
-    for (const key of wanted) docs.push({ ...key, doc: found.get(key.row) ?? null });
+    for (const { id, row } of wanted) docs.push({ collection, id, row, doc: found.get(row) ?? null });
   }
   return docs;
 }
