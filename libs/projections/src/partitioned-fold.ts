@@ -235,22 +235,10 @@ export class PartitionedFold {
     }
     const row = entry.row ?? this.nextRow(partitionOf(entry.id, this.rowsUsed.length));
     entry.row = row;
-    return this.withRow(
-      writesOrFail(entry.model, entry.id, doc, this.context, this.position).writes,
+    return withRow(
+      writesOrFail(entry.model, entry.id, doc, this.context, !firstWrite, this.position).writes,
       row,
-      firstWrite,
     );
-  }
-
-  /**
-   * A document's writes with its row number. The first time, without the derived documents it has none of
-   * (a ticket not yet resolved has no report facts to delete): in a rebuild that is most of them.
-   */
-  private withRow(writes: readonly DocumentWrite[], row: number, firstWrite: boolean): DocumentWrite[] {
-    const numbered: DocumentWrite[] = [];
-    for (const { collection, id, doc } of writes)
-      if (!firstWrite || doc !== null) numbered.push({ collection, id, doc, row });
-    return numbered;
   }
 
   /**
@@ -281,10 +269,9 @@ export class PartitionedFold {
       for (const model of this.projection.readModels) {
         for (const [id, doc] of this.memory.get(model.collection) ?? []) {
           writes.push(
-            ...this.withRow(
-              writesOrFail(model, id, doc, this.context, this.position).writes,
+            ...withRow(
+              writesOrFail(model, id, doc, this.context, false, this.position).writes,
               this.nextRow(0),
-              true,
             ),
           );
         }
@@ -292,6 +279,11 @@ export class PartitionedFold {
     }
     return writes;
   }
+}
+
+/** A document's writes with its row number (its derived documents share it). */
+function withRow(writes: readonly DocumentWrite[], row: number): DocumentWrite[] {
+  return writes.map(({ collection, id, doc }) => ({ collection, id, doc, row }));
 }
 
 /** How a partition reads its events and exchanges documents with the store being rebuilt. */

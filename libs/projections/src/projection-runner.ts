@@ -254,35 +254,32 @@ export class ProjectionRunner {
       agreement: (agreementId) =>
         (agreements && (current(agreements, agreementId) as AgreementState | null)) ?? initialAgreementState,
     };
-    const changed = new Map<string, Set<string>>();
-    /** Documents this batch changes that were stored before it (the others have nothing to delete). */
-    const stored = new Set<string>();
+    /** Per collection, the documents this batch changes, and whether each was stored before it. */
+    const changed = new Map<string, Map<string, boolean>>();
     for (const { event, models } of routed) {
       for (const model of models) {
         const id = model.documentId(event);
-        if (!changed.has(model.collection)) changed.set(model.collection, new Set());
-        const ids = changed.get(model.collection) as Set<string>;
+        if (!changed.has(model.collection)) changed.set(model.collection, new Map());
+        const ids = changed.get(model.collection) as Map<string, boolean>;
         const before = current(model, id);
-        if (!ids.has(id) && before !== null) stored.add(`${model.collection}\u0000${id}`);
+        if (!ids.has(id)) ids.set(id, before !== null);
         working.get(model.collection)?.set(id, evolveOrFail(model, before, event, context));
-        ids.add(id);
       }
     }
     const writes: DocumentWrite[] = [];
     for (const model of this.projection.readModels) {
-      for (const id of changed.get(model.collection) ?? []) {
+      for (const [id, stored] of changed.get(model.collection) ?? []) {
         const docs = working.get(model.collection) as Map<string, ProjectedDocument | null>;
         const written = writesOrFail(
           model,
           id,
           docs.get(id) ?? null,
           context,
+          stored,
           batch[batch.length - 1].globalPosition,
         );
         docs.set(id, written.doc);
-        // A document new in this batch has no stored version, nor derived documents, to delete.
-        if (stored.has(`${model.collection}\u0000${id}`)) writes.push(...written.writes);
-        else for (const write of written.writes) if (write.doc !== null) writes.push(write);
+        writes.push(...written.writes);
       }
     }
     const position = batch[batch.length - 1].globalPosition;
@@ -301,7 +298,7 @@ export class ProjectionRunner {
     for (const model of this.projection.readModels) {
       const memory = this.memory.get(model.collection);
       if (!memory) continue;
-      for (const id of changed.get(model.collection) ?? []) {
+      for (const id of changed.get(model.collection)?.keys() ?? []) {
         const doc = working.get(model.collection)?.get(id);
         if (doc) memory.set(id, doc);
         else memory.delete(id);

@@ -106,19 +106,25 @@ export function evolveOrFail(
 /**
  * What storing a folded document writes: the document as materialized, and one write per derived
  * collection (its derived document, or a deletion, also of every derived document of a deleted one).
+ * `stored`: whether a version of the document is stored already; if not, there is nothing to delete, and
+ * only the documents that exist are written (a ticket not yet resolved has no report facts to delete).
  */
 export function writesFor(
   model: ReadModel,
   id: string,
   folded: ProjectedDocument | null,
   context: ProjectionContext,
+  stored: boolean,
 ): { doc: ProjectedDocument | null; writes: DocumentWrite[] } {
   const doc = folded !== null && model.materialize ? model.materialize(folded, context) : folded;
-  const writes: DocumentWrite[] = [{ collection: model.collection, id, doc }];
+  const writes: DocumentWrite[] = [];
+  if (stored || doc !== null) writes.push({ collection: model.collection, id, doc });
   if (model.derived) {
     const derived = doc === null ? {} : model.derived.documentsOf(doc);
-    for (const { collection } of model.derived.collections)
-      writes.push({ collection, id, doc: derived[collection] ?? null });
+    for (const { collection } of model.derived.collections) {
+      const derivedDoc = derived[collection] ?? null;
+      if (stored || derivedDoc !== null) writes.push({ collection, id, doc: derivedDoc });
+    }
   }
   return { doc, writes };
 }
@@ -129,10 +135,11 @@ export function writesOrFail(
   id: string,
   folded: ProjectedDocument | null,
   context: ProjectionContext,
+  stored: boolean,
   position: bigint,
 ): { doc: ProjectedDocument | null; writes: DocumentWrite[] } {
   try {
-    return writesFor(model, id, folded, context);
+    return writesFor(model, id, folded, context, stored);
   } catch (error) {
     throw new ProjectionError(
       {

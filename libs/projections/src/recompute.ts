@@ -78,7 +78,8 @@ export async function recomputeReadModels(
   const writes: DocumentWrite[] = [];
   for (const model of models) {
     for (const [id, folded] of docs.get(model.collection) ?? []) {
-      writes.push(...writesFor(model, id, folded, context).writes);
+      // Into a fresh store: nothing stored to delete.
+      writes.push(...writesFor(model, id, folded, context, false).writes);
     }
   }
   const store = new SqliteReadStore({ path: ':memory:' });
