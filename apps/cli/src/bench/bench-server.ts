@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { loadApiConfig } from '../../../api/src/config/api-config';
 import { createApp } from '../../../api/src/create-app';
 import { PrototypedExpressAdapter } from '../../../api/src/http/express-adapter';
@@ -11,14 +11,12 @@ import { NoopModule } from './noop.module';
  */
 export async function runBenchServer(mode: string, port: number, dataDir: string): Promise<void> {
   if (mode === 'noop' || mode === 'noop-api-stack') {
-    // `noop`: Nest as it comes; `noop-api-stack`: on the API's own HTTP stack (its Express adapter).
-    const app =
-      mode === 'noop'
-        ? await NestFactory.create<NestExpressApplication>(NoopModule, { logger: false, bodyParser: false })
-        : await NestFactory.create<NestExpressApplication>(NoopModule, new PrototypedExpressAdapter(), {
-            logger: false,
-            bodyParser: false,
-          });
+    // `noop`: Nest's own Express adapter; `noop-api-stack`: the API's (apps/api/src/http/express-adapter.ts).
+    const adapter = mode === 'noop' ? new ExpressAdapter() : new PrototypedExpressAdapter();
+    const app = await NestFactory.create<NestExpressApplication>(NoopModule, adapter, {
+      logger: false,
+      bodyParser: false,
+    });
     app.useBodyParser('json', { limit: '64kb' });
     await app.listen(port, '127.0.0.1');
   } else {
