@@ -24,8 +24,17 @@ export interface SqliteReadStoreOptions {
    * by row, so a load in no particular id order never updates a B-tree of ids (3-4x faster).
    */
   readonly bulkLoad?: boolean;
+  /**
+   * SQLite's page cache of this connection, in MB. Default: 64 for normal use (queries by index, batches
+   * of rewrites), 8 for a bulk load, which writes each page about once: measured on a rebuild of 943,337
+   * events, writing took 3.0 s instead of 3.6 s and peak memory was ~50 MB lower (docs/performance.md).
+   */
+  readonly cacheMb?: number;
   readonly now?: () => Date;
 }
+
+/** The page cache while building indexes (see ensureIndexes). */
+const INDEX_BUILD_CACHE_KB = 2048;
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -125,6 +134,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly now: () => Date;
   private readonly bulkLoad: boolean;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly cacheKb: number;
 
   constructor(options: SqliteReadStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -136,7 +146,8 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma(this.bulkLoad ? 'synchronous = OFF' : `synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     // Read models are rewritten in large batches and queried by index: keep the hot pages in memory.
-    this.db.pragma('cache_size = -65536');
+    this.cacheKb = 1024 * Math.max(1, Math.floor(options.cacheMb ?? (this.bulkLoad ? 8 : 64)));
+    this.db.pragma(`cache_size = -${this.cacheKb}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS checkpoints (
         projection TEXT PRIMARY KEY,
@@ -532,22 +543,30 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
-    const table = this.indexedTable(collection);
-    await this.ensureFields(
-      collection,
-      indexes.flatMap((index) => index.fields),
-    );
-    for (const index of indexes) {
-      const name = `ix_${collection}_${index.fields.join('_')}${index.covering ? '_doc' : ''}`.replace(
-        /[^A-Za-z0-9_]/g,
-        '_',
+    // Index builds get a small page cache, which is also the size of the runs SQLite's sorter sorts in
+    // memory before merging them: runs that fit in the CPU's caches, and a table scan that does not churn
+    // a large page cache, built the rebuild's indexes in 1.4-1.5 s instead of 2.2-2.3 s (docs/performance.md).
+    this.db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KB}`);
+    try {
+      const table = this.indexedTable(collection);
+      await this.ensureFields(
+        collection,
+        indexes.flatMap((index) => index.fields),
       );
-      const indexed = [
-        ...index.fields.map((field) => this.fieldExpression(collection, field)),
-        'id',
-        ...(index.covering ? ['doc'] : []),
-      ].join(', ');
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${indexed})`);
+      for (const index of indexes) {
+        const name = `ix_${collection}_${index.fields.join('_')}${index.covering ? '_doc' : ''}`.replace(
+          /[^A-Za-z0-9_]/g,
+          '_',
+        );
+        const indexed = [
+          ...index.fields.map((field) => this.fieldExpression(collection, field)),
+          'id',
+          ...(index.covering ? ['doc'] : []),
+        ].join(', ');
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${indexed})`);
+      }
+    } finally {
+      this.db.pragma(`cache_size = -${this.cacheKb}`);
     }
   }
 
