@@ -24,17 +24,17 @@ export interface SqliteReadStoreOptions {
    * by row, so a load in no particular id order never updates a B-tree of ids (3-4x faster).
    */
   readonly bulkLoad?: boolean;
-  /**
-   * SQLite's page cache of this connection, in MB. Default: 64 for normal use (queries by index, batches
-   * of rewrites), 8 for a bulk load, which writes each page about once: measured on a rebuild of 943,337
-   * events, writing took 3.0 s instead of 3.6 s and peak memory was ~50 MB lower (docs/performance.md).
-   */
-  readonly cacheMb?: number;
   readonly now?: () => Date;
 }
 
-/** The page cache while building indexes (see ensureIndexes). */
-const INDEX_BUILD_CACHE_KB = 2048;
+/**
+ * SQLite's page cache: 64 MB for normal use (queries by index, batches of rewrites); 8 MB for a bulk load,
+ * which writes each page about once (on a rebuild of 943,337 events writing took 3.0 s instead of 3.6 s,
+ * and peak memory was ~50 MB lower); 2 MB while building indexes (see ensureIndexes). docs/performance.md.
+ */
+const CACHE_KB = 64 * 1024;
+const BULK_LOAD_CACHE_KB = 8 * 1024;
+const INDEX_BUILD_CACHE_KB = 2 * 1024;
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -134,7 +134,6 @@ export class SqliteReadStore implements ReadStore {
   private readonly now: () => Date;
   private readonly bulkLoad: boolean;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly cacheKb: number;
 
   constructor(options: SqliteReadStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -145,9 +144,7 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma(this.bulkLoad ? 'journal_mode = OFF' : 'journal_mode = WAL');
     this.db.pragma(this.bulkLoad ? 'synchronous = OFF' : `synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
-    // Read models are rewritten in large batches and queried by index: keep the hot pages in memory.
-    this.cacheKb = 1024 * Math.max(1, Math.floor(options.cacheMb ?? (this.bulkLoad ? 8 : 64)));
-    this.db.pragma(`cache_size = -${this.cacheKb}`);
+    this.db.pragma(`cache_size = -${this.cacheKb()}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS checkpoints (
         projection TEXT PRIMARY KEY,
@@ -158,6 +155,11 @@ export class SqliteReadStore implements ReadStore {
       );
     `);
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** This connection's page cache (see CACHE_KB). */
+  private cacheKb(): number {
+    return this.bulkLoad ? BULK_LOAD_CACHE_KB : CACHE_KB;
   }
 
   /** Per collection: the fields kept as real columns (those its indexes name), by column name. */
@@ -566,7 +568,7 @@ export class SqliteReadStore implements ReadStore {
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${indexed})`);
       }
     } finally {
-      this.db.pragma(`cache_size = -${this.cacheKb}`);
+      this.db.pragma(`cache_size = -${this.cacheKb()}`);
     }
   }
 
