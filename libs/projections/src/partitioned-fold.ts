@@ -31,7 +31,6 @@ interface Entry {
   readonly inMemory: false;
   readonly model: ReadModel;
   readonly id: string;
-  readonly key: string;
   /** The folded document while held (null: none yet, or deleted); let go once written out. */
   doc: ProjectedDocument | null;
   held: boolean;
@@ -82,10 +81,14 @@ export interface PartitionedFoldOptions {
  * read documents back by row, without keeping an index on ids up to date during the load.
  */
 export class PartitionedFold {
-  /** Every document of this partition met so far that is held or was written out, by collection and id. */
-  private readonly entries = new Map<string, Entry>();
+  /**
+   * Every document of this partition met so far that is held or was written out: per read model (in the
+   * projection's order), by id. Keyed by the id itself, not a string made of collection and id, so that
+   * routing an event builds no key to hash (docs/performance.md, eighth session).
+   */
+  private readonly entries: ReadonlyArray<Map<string, Entry>>;
   /** The documents held, in the order they came in (or were passed over by an eviction scan). */
-  private readonly held = new Map<string, Entry>();
+  private readonly held = new Set<Entry>();
   /** Per partition: row numbers handed out so far. */
   private readonly rowsUsed: number[];
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
@@ -98,6 +101,7 @@ export class PartitionedFold {
     private readonly options: PartitionedFoldOptions,
   ) {
     this.owned = new Set(options.owned);
+    this.entries = projection.readModels.map(() => new Map<string, Entry>());
     this.rowsUsed = new Array<number>(Math.max(1, options.partitions)).fill(0);
     for (const model of projection.readModels)
       if (model.keepInMemory) this.memory.set(model.collection, new Map());
@@ -112,12 +116,13 @@ export class PartitionedFold {
     return this.owned.has(partitionOf(id, this.options.partitions));
   }
 
-  private entryOf(model: ReadModel, id: string): Entry {
-    const key = `${model.collection}\u0000${id}`;
-    let entry = this.entries.get(key);
+  private entryOf(modelIndex: number, id: string): Entry {
+    const entries = this.entries[modelIndex];
+    let entry = entries.get(id);
     if (!entry) {
-      entry = { inMemory: false, model, id, key, doc: null, held: false, changed: false, row: undefined };
-      this.entries.set(key, entry);
+      const model = this.projection.readModels[modelIndex];
+      entry = { inMemory: false, model, id, doc: null, held: false, changed: false, row: undefined };
+      entries.set(id, entry);
     }
     return entry;
   }
@@ -125,11 +130,13 @@ export class PartitionedFold {
   /** The documents of this partition an event changes (the in-memory models' always), or null if none. */
   private targetsOf(event: EventEnvelope): Target[] | null {
     let targets: Target[] | null = null;
-    for (const model of this.projection.readModels) {
+    const models = this.projection.readModels;
+    for (let index = 0; index < models.length; index++) {
+      const model = models[index];
       if (!routes(model, event)) continue;
       const id = model.documentId(event);
       if (model.keepInMemory) (targets ??= []).push({ inMemory: true, model, id });
-      else if (this.owns(id)) (targets ??= []).push(this.entryOf(model, id));
+      else if (this.owns(id)) (targets ??= []).push(this.entryOf(index, id));
     }
     return targets;
   }
@@ -165,11 +172,11 @@ export class PartitionedFold {
   missing(batch: readonly StoredEvent[]): WrittenKey[] {
     const targets = this.planOf(batch);
     this.plan = { batch, targets };
-    const missing = new Map<string, WrittenKey>();
+    const missing = new Map<Entry, WrittenKey>();
     for (const eventTargets of targets) {
       for (const target of eventTargets) {
         if (target.inMemory || target.held || target.row === undefined) continue;
-        missing.set(target.key, { collection: target.model.collection, id: target.id, row: target.row });
+        missing.set(target, { collection: target.model.collection, id: target.id, row: target.row });
       }
     }
     return [...missing.values()];
@@ -184,16 +191,16 @@ export class PartitionedFold {
 
   /** A document written out earlier, as stored (or null if it was deleted). */
   load(collection: string, id: string, doc: ProjectedDocument | null): void {
-    const model = this.projection.readModels.find((candidate) => candidate.collection === collection);
-    if (!model) throw new RangeError(`no read model writes ${collection}`);
-    this.hold(this.entryOf(model, id), doc);
+    const index = this.projection.readModels.findIndex((candidate) => candidate.collection === collection);
+    if (index < 0) throw new RangeError(`no read model writes ${collection}`);
+    this.hold(this.entryOf(index, id), doc);
   }
 
   private hold(entry: Entry, doc: ProjectedDocument | null): void {
     entry.doc = doc;
     entry.held = true;
     entry.changed = false;
-    this.held.set(entry.key, entry);
+    this.held.add(entry);
   }
 
   apply(batch: readonly StoredEvent[]): void {
@@ -213,7 +220,9 @@ export class PartitionedFold {
         if (target.held) target.changed = true;
         else {
           if (target.row !== undefined)
-            throw new Error(`document ${target.key} was not loaded back before ${event.type}`);
+            throw new Error(
+              `document ${target.model.collection}/${target.id} was not loaded back before ${event.type}`,
+            );
           this.hold(target, null);
         }
         target.doc = evolveOrFail(model, target.doc, event, this.context);
@@ -230,7 +239,7 @@ export class PartitionedFold {
     const firstWrite = entry.row === undefined;
     // A document that never existed in the store and does not exist now needs no write (nor memory).
     if (doc === null && firstWrite) {
-      this.entries.delete(entry.key);
+      this.entries[this.projection.readModels.indexOf(entry.model)].delete(entry.id);
       return [];
     }
     const row = entry.row ?? this.nextRow(partitionOf(entry.id, this.rowsUsed.length));
@@ -248,12 +257,12 @@ export class PartitionedFold {
    */
   evictions(): DocumentWrite[] {
     const writes: DocumentWrite[] = [];
-    for (const [key, entry] of this.held) {
+    for (const entry of this.held) {
       if (this.held.size <= this.options.capacity) break;
-      this.held.delete(key);
+      this.held.delete(entry);
       if (entry.changed) {
         entry.changed = false;
-        this.held.set(key, entry);
+        this.held.add(entry);
       } else writes.push(...this.writesOf(entry));
     }
     return writes;
@@ -262,7 +271,7 @@ export class PartitionedFold {
   /** The writes of every document still held; the owner of partition 0 also writes the in-memory models'. */
   drain(): DocumentWrite[] {
     const writes: DocumentWrite[] = [];
-    for (const entry of this.held.values()) writes.push(...this.writesOf(entry));
+    for (const entry of this.held) writes.push(...this.writesOf(entry));
     this.held.clear();
     if (this.owned.has(0)) {
       // Numbered from partition 0's sequence, which only this fold draws from.
