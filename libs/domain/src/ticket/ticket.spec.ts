@@ -2,7 +2,7 @@ import { DomainError } from '../shared/domain-error';
 import { acmeAgreement, at, loggedEvent, logTicketCommand } from '../testing/fixtures';
 import { TicketCommand } from './ticket-commands';
 import { TicketEvent, TimedTicketEvent } from './ticket-events';
-import { decideTicket, ticketStateOf } from './ticket';
+import { ExistingTicket, changed, decideTicket, ticketStateOf } from './ticket';
 
 /** given(history).when(command, at).then(events) | .thenRefuses(code) */
 function given(history: TimedTicketEvent[]) {
@@ -306,5 +306,41 @@ describe('user errors', () => {
     expect(ticketStateOf([logged, reclassified, corrected])).toMatchObject({
       userError: { category: 'data_correction', reason: 'forgot password' },
     });
+  });
+});
+
+describe('the state after an event (changed)', () => {
+  // Every field of the state set to a value of its own, so that a field the copy dropped or mixed up shows.
+  const state: ExistingTicket = {
+    ...(ticketStateOf([logged]) as ExistingTicket),
+    status: 'awaiting_user',
+    closure: 'confirmed',
+    assigneeId: 'agent-7',
+    acknowledgedAt: '2026-03-02T08:10:00.000Z',
+    resolvedAt: '2026-03-02T08:20:00.000Z',
+    closedAt: '2026-03-02T08:30:00.000Z',
+    userError: { category: 'password_reset', reason: 'forgot password' },
+    effortMinutes: 42,
+    reopenCount: 3,
+    chargeWaiver: { reason: 'goodwill', approverId: 'mgr-1' },
+    followUp: { since: '2026-03-02T08:40:00.000Z', remindedAt: null, managerContactedAt: null },
+    escalations: ['resolution:warning'],
+    missedUpdatesRecorded: 2,
+    lastCustomerUpdateAt: '2026-03-02T08:50:00.000Z',
+  };
+  const instant = '2026-03-02T09:00:00.000Z';
+
+  it('is the spread of the state with the event time and the changes: same fields, values and order', () => {
+    const next = changed(state, instant, { status: 'resolved', resolvedAt: instant });
+    const spread = { ...state, lastEventAt: instant, status: 'resolved', resolvedAt: instant };
+    expect(next).toStrictEqual(spread);
+    expect(Object.keys(next)).toEqual(Object.keys(spread));
+    expect(new Set(Object.values(state)).size).toBeGreaterThan(20);
+  });
+
+  it('leaves the state it was given as it was', () => {
+    const before = structuredClone(state);
+    changed(state, instant, { status: 'closed' });
+    expect(state).toStrictEqual(before);
   });
 });

@@ -72,6 +72,51 @@ export function isOpen(state: ExistingTicket): boolean {
   return OPEN_STATUSES.includes(state.status);
 }
 
+/**
+ * The ticket after an event at `at`, with `changes`: `{ ...state, lastEventAt: at, ...changes }`, written
+ * as a literal copy. V8 (Node 20) copies this many fields by a spread's slow path (~0.7 µs against ~0.05
+ * µs for the literal, measured on these states; a rebuild copies a state for every ticket event). The
+ * literal lists every field of ExistingTicket, so the compiler rejects a copy that misses one, and a test
+ * holds it equal to the spread. Same properties, same order, same values.
+ */
+export function changed(
+  state: ExistingTicket,
+  at: IsoInstant,
+  changes: Partial<ExistingTicket> = {},
+): ExistingTicket {
+  const copy: ExistingTicket = {
+    exists: true,
+    ticketId: state.ticketId,
+    kind: state.kind,
+    loggedKind: state.loggedKind,
+    customerId: state.customerId,
+    service: state.service,
+    priority: state.priority,
+    channel: state.channel,
+    requester: state.requester,
+    summary: state.summary,
+    agreementId: state.agreementId,
+    agreementVersion: state.agreementVersion,
+    status: state.status,
+    closure: state.closure,
+    assigneeId: state.assigneeId,
+    loggedAt: state.loggedAt,
+    acknowledgedAt: state.acknowledgedAt,
+    resolvedAt: state.resolvedAt,
+    closedAt: state.closedAt,
+    lastEventAt: at,
+    userError: state.userError,
+    effortMinutes: state.effortMinutes,
+    reopenCount: state.reopenCount,
+    chargeWaiver: state.chargeWaiver,
+    followUp: state.followUp,
+    escalations: state.escalations,
+    missedUpdatesRecorded: state.missedUpdatesRecorded,
+    lastCustomerUpdateAt: state.lastCustomerUpdateAt,
+  };
+  return Object.assign(copy, changes);
+}
+
 export function evolveTicket(state: TicketState, event: TimedTicketEvent): TicketState {
   if (event.type === 'TicketLogged') {
     const { data } = event;
@@ -107,113 +152,88 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
     };
   }
   if (!state.exists) return state;
-  // Every case copies the state once, with the event's time as the last event's: a rebuild folds every
-  // event, and a second copy of the whole state per event was garbage.
+  // Every case copies the state once (`changed`), with the event's time as the last event's.
   const at = event.occurredAt;
   switch (event.type) {
     case 'TicketAcknowledged':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         status: 'in_progress',
         acknowledgedAt: at,
         assigneeId: event.data.assigneeId ?? state.assigneeId,
-      };
+      });
     case 'TicketAssigned':
-      return { ...state, lastEventAt: at, assigneeId: event.data.assigneeId };
+      return changed(state, at, { assigneeId: event.data.assigneeId });
     case 'PriorityChanged':
-      return { ...state, lastEventAt: at, priority: event.data.to };
+      return changed(state, at, { priority: event.data.to });
     case 'CustomerUpdateRecorded':
-      return { ...state, lastEventAt: at, missedUpdatesRecorded: 0, lastCustomerUpdateAt: at };
+      return changed(state, at, { missedUpdatesRecorded: 0, lastCustomerUpdateAt: at });
     case 'EffortLogged':
-      return { ...state, lastEventAt: at, effortMinutes: state.effortMinutes + event.data.minutes };
+      return changed(state, at, { effortMinutes: state.effortMinutes + event.data.minutes });
     case 'UserInfoRequested':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         status: 'awaiting_user',
         followUp: { since: at, remindedAt: null, managerContactedAt: null },
-      };
+      });
     case 'UserResponded':
-      return { ...state, lastEventAt: at, status: 'in_progress', followUp: null };
+      return changed(state, at, { status: 'in_progress', followUp: null });
     case 'ReclassifiedAsUserError':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         kind: 'user_error',
         userError: { category: event.data.category, reason: event.data.reason },
-      };
+      });
     case 'UserErrorReclassificationRevoked':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         kind: event.data.restoredKind,
         userError: null,
         chargeWaiver: null,
-      };
+      });
     case 'TicketResolved':
-      return { ...state, lastEventAt: at, status: 'resolved', resolvedAt: at };
+      return changed(state, at, { status: 'resolved', resolvedAt: at });
     case 'ResolutionConfirmed':
-      return { ...state, lastEventAt: at, status: 'closed', closure: 'confirmed', closedAt: at };
+      return changed(state, at, { status: 'closed', closure: 'confirmed', closedAt: at });
     case 'ResolutionRejected':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         status: 'in_progress',
         resolvedAt: null,
         reopenCount: state.reopenCount + 1,
-      };
+      });
     case 'TicketAutoClosed':
-      return { ...state, lastEventAt: at, status: 'closed', closure: 'auto_closed', closedAt: at };
+      return changed(state, at, { status: 'closed', closure: 'auto_closed', closedAt: at });
     case 'TicketClosedUnresolved':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         status: 'closed',
         closure: 'closed_unresolved',
         closedAt: at,
         followUp: null,
-      };
+      });
     case 'ChargeWaived':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         chargeWaiver: { reason: event.data.reason, approverId: event.data.approverId },
-      };
+      });
     case 'ChargeWaiverRevoked':
-      return { ...state, lastEventAt: at, chargeWaiver: null };
+      return changed(state, at, { chargeWaiver: null });
     case 'EffortCorrected':
-      return { ...state, lastEventAt: at, effortMinutes: event.data.correctedTotalMinutes };
+      return changed(state, at, { effortMinutes: event.data.correctedTotalMinutes });
     case 'UserErrorCategoryCorrected':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         userError: state.userError ? { ...state.userError, category: event.data.to } : state.userError,
-      };
+      });
     case 'UserReminderSent':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         followUp: state.followUp ? { ...state.followUp, remindedAt: at } : state.followUp,
-      };
+      });
     case 'UserManagerContacted':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         followUp: state.followUp ? { ...state.followUp, managerContactedAt: at } : state.followUp,
-      };
+      });
     case 'CustomerUpdateMissed':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         missedUpdatesRecorded: (state.missedUpdatesRecorded ?? 0) + 1,
-      };
+      });
     case 'TicketEscalated':
-      return {
-        ...state,
-        lastEventAt: at,
+      return changed(state, at, {
         escalations: [...(state.escalations ?? []), `${event.data.target}:${event.data.level}`],
-      };
+      });
     default:
       return assertNever(event, 'ticket event');
   }
