@@ -241,14 +241,15 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
       timed,
       terms,
     ) as TicketRecord;
+    // What `materialize` derives the stored document from; the other fields are derived when it is written
+    // (a spread of the stored document's fields here was V8's slow copy, once per event of a rebuild).
     return {
-      ...(doc as TicketDoc),
       id: record.ticket.ticketId,
       state: record.ticket,
       sla: record.sla,
       streamRevision: event.streamRevision,
       globalPosition: event.globalPosition.toString(),
-    };
+    } as TicketDoc;
   },
   materialize: (doc, context) =>
     ticketDocOf({ ticket: doc.state, sla: doc.sla }, termsOf(doc.state, context), doc),

@@ -100,7 +100,8 @@ export function prepareWrite(write: DocumentWrite, fields: readonly string[]): P
     id: write.id,
     json: write.doc === null ? null : JSON.stringify(write.doc),
     columns,
-    ...(write.row === undefined ? {} : { row: write.row }),
+    // Always present (undefined without a row number): one shape, not a hidden class per write.
+    row: write.row,
   };
 }
 
