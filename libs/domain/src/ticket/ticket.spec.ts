@@ -2,7 +2,7 @@ import { DomainError } from '../shared/domain-error';
 import { acmeAgreement, at, loggedEvent, logTicketCommand } from '../testing/fixtures';
 import { TicketCommand } from './ticket-commands';
 import { TicketEvent, TimedTicketEvent } from './ticket-events';
-import { ExistingTicket, changed, decideTicket, ticketStateOf } from './ticket';
+import { ExistingTicket, changedTicket, decideTicket, ticketStateOf } from './ticket';
 
 /** given(history).when(command, at).then(events) | .thenRefuses(code) */
 function given(history: TimedTicketEvent[]) {
@@ -309,7 +309,7 @@ describe('user errors', () => {
   });
 });
 
-describe('the state after an event (changed)', () => {
+describe('the state after an event (changedTicket)', () => {
   // Every field of the state set to a value of its own, so that a field the copy dropped or mixed up shows.
   const state: ExistingTicket = {
     ...(ticketStateOf([logged]) as ExistingTicket),
@@ -331,7 +331,7 @@ describe('the state after an event (changed)', () => {
   const instant = '2026-03-02T09:00:00.000Z';
 
   it('is the spread of the state with the event time and the changes: same fields, values and order', () => {
-    const next = changed(state, instant, { status: 'resolved', resolvedAt: instant });
+    const next = changedTicket(state, instant, { status: 'resolved', resolvedAt: instant });
     const spread = { ...state, lastEventAt: instant, status: 'resolved', resolvedAt: instant };
     expect(next).toStrictEqual(spread);
     expect(Object.keys(next)).toEqual(Object.keys(spread));
@@ -340,7 +340,7 @@ describe('the state after an event (changed)', () => {
 
   it('leaves the state it was given as it was', () => {
     const before = structuredClone(state);
-    changed(state, instant, { status: 'closed' });
+    changedTicket(state, instant, { status: 'closed' });
     expect(state).toStrictEqual(before);
   });
 });

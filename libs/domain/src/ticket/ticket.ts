@@ -79,7 +79,7 @@ export function isOpen(state: ExistingTicket): boolean {
  * literal lists every field of ExistingTicket, so the compiler rejects a copy that misses one, and a test
  * holds it equal to the spread. Same properties, same order, same values.
  */
-export function changed(
+export function changedTicket(
   state: ExistingTicket,
   at: IsoInstant,
   changes: Partial<ExistingTicket> = {},
@@ -152,86 +152,86 @@ export function evolveTicket(state: TicketState, event: TimedTicketEvent): Ticke
     };
   }
   if (!state.exists) return state;
-  // Every case copies the state once (`changed`), with the event's time as the last event's.
+  // Every case copies the state once (`changedTicket`), with the event's time as the last event's.
   const at = event.occurredAt;
   switch (event.type) {
     case 'TicketAcknowledged':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         status: 'in_progress',
         acknowledgedAt: at,
         assigneeId: event.data.assigneeId ?? state.assigneeId,
       });
     case 'TicketAssigned':
-      return changed(state, at, { assigneeId: event.data.assigneeId });
+      return changedTicket(state, at, { assigneeId: event.data.assigneeId });
     case 'PriorityChanged':
-      return changed(state, at, { priority: event.data.to });
+      return changedTicket(state, at, { priority: event.data.to });
     case 'CustomerUpdateRecorded':
-      return changed(state, at, { missedUpdatesRecorded: 0, lastCustomerUpdateAt: at });
+      return changedTicket(state, at, { missedUpdatesRecorded: 0, lastCustomerUpdateAt: at });
     case 'EffortLogged':
-      return changed(state, at, { effortMinutes: state.effortMinutes + event.data.minutes });
+      return changedTicket(state, at, { effortMinutes: state.effortMinutes + event.data.minutes });
     case 'UserInfoRequested':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         status: 'awaiting_user',
         followUp: { since: at, remindedAt: null, managerContactedAt: null },
       });
     case 'UserResponded':
-      return changed(state, at, { status: 'in_progress', followUp: null });
+      return changedTicket(state, at, { status: 'in_progress', followUp: null });
     case 'ReclassifiedAsUserError':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         kind: 'user_error',
         userError: { category: event.data.category, reason: event.data.reason },
       });
     case 'UserErrorReclassificationRevoked':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         kind: event.data.restoredKind,
         userError: null,
         chargeWaiver: null,
       });
     case 'TicketResolved':
-      return changed(state, at, { status: 'resolved', resolvedAt: at });
+      return changedTicket(state, at, { status: 'resolved', resolvedAt: at });
     case 'ResolutionConfirmed':
-      return changed(state, at, { status: 'closed', closure: 'confirmed', closedAt: at });
+      return changedTicket(state, at, { status: 'closed', closure: 'confirmed', closedAt: at });
     case 'ResolutionRejected':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         status: 'in_progress',
         resolvedAt: null,
         reopenCount: state.reopenCount + 1,
       });
     case 'TicketAutoClosed':
-      return changed(state, at, { status: 'closed', closure: 'auto_closed', closedAt: at });
+      return changedTicket(state, at, { status: 'closed', closure: 'auto_closed', closedAt: at });
     case 'TicketClosedUnresolved':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         status: 'closed',
         closure: 'closed_unresolved',
         closedAt: at,
         followUp: null,
       });
     case 'ChargeWaived':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         chargeWaiver: { reason: event.data.reason, approverId: event.data.approverId },
       });
     case 'ChargeWaiverRevoked':
-      return changed(state, at, { chargeWaiver: null });
+      return changedTicket(state, at, { chargeWaiver: null });
     case 'EffortCorrected':
-      return changed(state, at, { effortMinutes: event.data.correctedTotalMinutes });
+      return changedTicket(state, at, { effortMinutes: event.data.correctedTotalMinutes });
     case 'UserErrorCategoryCorrected':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         userError: state.userError ? { ...state.userError, category: event.data.to } : state.userError,
       });
     case 'UserReminderSent':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         followUp: state.followUp ? { ...state.followUp, remindedAt: at } : state.followUp,
       });
     case 'UserManagerContacted':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         followUp: state.followUp ? { ...state.followUp, managerContactedAt: at } : state.followUp,
       });
     case 'CustomerUpdateMissed':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         missedUpdatesRecorded: (state.missedUpdatesRecorded ?? 0) + 1,
       });
     case 'TicketEscalated':
-      return changed(state, at, {
+      return changedTicket(state, at, {
         escalations: [...(state.escalations ?? []), `${event.data.target}:${event.data.level}`],
       });
     default:
