@@ -4,7 +4,9 @@ import {
   ProjectionRunner,
   TicketDoc,
   collectionsOf,
+  localRowNumbers,
   rebuildPartition,
+  sharedRowNumbers,
   rebuildProjection,
   serviceDeskProjection,
 } from '@app/projections';
@@ -143,10 +145,12 @@ describe('rebuilding the read models', () => {
     const head = await events.headPosition();
     let loadedBack = 0;
     // Three partitions holding 40 documents each: most documents are written out and loaded back again.
+    // Their row numbers come from one counter in shared memory, as the rebuild's threads share it.
+    const rows = sharedRowNumbers(new SharedArrayBuffer(4));
     for (let partition = 0; partition < 3; partition++) {
       await rebuildPartition(
         serviceDeskProjection,
-        { partitions: 3, owned: [partition], capacity: 40 },
+        { partitions: 3, owned: [partition], capacity: 40, rows },
         {
           read: partitionReader(events, head, 500),
           load: async (keys) => {
@@ -185,10 +189,11 @@ describe('rebuilding the read models', () => {
     // The live projection the first test built (thousands of tickets) is what both must reproduce.
     expect((await allDocs(live, 'tickets')).length).toBeGreaterThan(3000);
     const plainRead = (after: bigint) => events.readAll({ after, maxCount: 300 });
+    const rows = localRowNumbers();
     // Partition 0: asks about every event of a plain read and returns them all, the other partition's too.
     await rebuildPartition(
       serviceDeskProjection,
-      { partitions: 2, owned: [0], capacity: 40 },
+      { partitions: 2, owned: [0], capacity: 40, rows },
       io(async (after, wants) => {
         const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
         for (const event of batch) wants(event);
@@ -198,7 +203,7 @@ describe('rebuilding the read models', () => {
     // Partition 1: asks about every other event only, and returns them all.
     await rebuildPartition(
       serviceDeskProjection,
-      { partitions: 2, owned: [1], capacity: 40 },
+      { partitions: 2, owned: [1], capacity: 40, rows },
       io(async (after, wants) => {
         const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
         const probe = batch.filter((_, index) => index % 2 === 0);

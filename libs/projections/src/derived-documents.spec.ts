@@ -3,7 +3,7 @@ import { DocumentWrite, SqliteReadStore } from '@app/read-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rebuildPartition } from './partitioned-fold';
+import { localRowNumbers, rebuildPartition } from './partitioned-fold';
 import { Projection, ReadModel, collectionsOf } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -119,10 +119,11 @@ describe('documents with derived collections', () => {
     const target = new SqliteReadStore({ path: join(dir, 'rebuilt.db'), bulkLoad: true });
     const head = await events.headPosition();
     let loadedBack = 0;
+    const rows = localRowNumbers();
     for (let partition = 0; partition < 2; partition++) {
       await rebuildPartition(
         projection,
-        { partitions: 2, owned: [partition], capacity: 1 },
+        { partitions: 2, owned: [partition], capacity: 1, rows },
         {
           read: async (after) =>
             (await events.readAll({ after, maxCount: 2 })).filter(

@@ -63,6 +63,38 @@ export interface PartitionedFoldOptions {
   readonly owned: readonly number[];
   /** How many documents to hold before writing out those unchanged longest (about the least recently changed). */
   readonly capacity: number;
+  /**
+   * Where written documents get their row numbers: shared by every fold of one rebuild (default: this
+   * fold's own sequence, for a fold that owns every partition).
+   */
+  readonly rows?: RowNumbers;
+}
+
+/** Row numbers for written documents, unique across the folds of one rebuild. */
+export interface RowNumbers {
+  next(): number;
+}
+
+/** Row numbers counted in this thread: 1, 2, 3, ... */
+export function localRowNumbers(): RowNumbers {
+  let used = 0;
+  return { next: () => (used += 1) };
+}
+
+/**
+ * Row numbers counted in shared memory by every thread of a rebuild (`Atomics.add`), so that they rise in
+ * about the order documents are written: the store being loaded appends rows instead of inserting them
+ * between rows written earlier (docs/performance.md, eighth session). `buffer`: 4 bytes, zeroed.
+ */
+export function sharedRowNumbers(buffer: SharedArrayBuffer): RowNumbers {
+  const counter = new Int32Array(buffer, 0, 1);
+  return {
+    next: () => {
+      const row = Atomics.add(counter, 0, 1) + 1;
+      if (row >= 0x7fffffff) throw new RangeError('a rebuild of more than 2^31 - 2 documents');
+      return row;
+    },
+  };
 }
 
 /**
@@ -75,10 +107,10 @@ export interface PartitionedFoldOptions {
  * rebuild materializes and writes most documents once instead of once per batch. A document written out
  * and changed again later is loaded back first (`missing`), so nothing depends on the capacity but speed.
  *
- * Every written document gets a row number (`DocumentWrite.row`), unique across all partitions: the
- * partition's own sequence times the number of partitions, plus the partition. Its derived documents
- * share it (each derived document belongs to one document). The store being loaded can then write and
- * read documents back by row, without keeping an index on ids up to date during the load.
+ * Every written document gets a row number (`DocumentWrite.row`) when it is first written, unique across
+ * all partitions (`RowNumbers`). Its derived documents share it (each derived document belongs to one
+ * document). The store being loaded can then write and read documents back by row, without keeping an
+ * index on ids up to date during the load.
  */
 export class PartitionedFold {
   /**
@@ -89,8 +121,7 @@ export class PartitionedFold {
   private readonly entries: ReadonlyArray<Map<string, Entry>>;
   /** The documents held, in the order they came in (or were passed over by an eviction scan). */
   private readonly held = new Set<Entry>();
-  /** Per partition: row numbers handed out so far. */
-  private readonly rowsUsed: number[];
+  private readonly rows: RowNumbers;
   private readonly memory = new Map<string, Map<string, ProjectedDocument>>();
   private readonly context: ProjectionContext;
   private position = 0n;
@@ -102,7 +133,7 @@ export class PartitionedFold {
   ) {
     this.owned = new Set(options.owned);
     this.entries = projection.readModels.map(() => new Map<string, Entry>());
-    this.rowsUsed = new Array<number>(Math.max(1, options.partitions)).fill(0);
+    this.rows = options.rows ?? localRowNumbers();
     for (const model of projection.readModels)
       if (model.keepInMemory) this.memory.set(model.collection, new Map());
     const agreements = this.memory.get('agreements');
@@ -182,13 +213,6 @@ export class PartitionedFold {
     return [...missing.values()];
   }
 
-  /** The next row number of a partition. */
-  private nextRow(partition: number): number {
-    const partitions = this.rowsUsed.length;
-    this.rowsUsed[partition] += 1;
-    return this.rowsUsed[partition] * partitions + partition;
-  }
-
   /** A document written out earlier, as stored (or null if it was deleted). */
   load(collection: string, id: string, doc: ProjectedDocument | null): void {
     const index = this.projection.readModels.findIndex((candidate) => candidate.collection === collection);
@@ -242,7 +266,7 @@ export class PartitionedFold {
       this.entries[this.projection.readModels.indexOf(entry.model)].delete(entry.id);
       return [];
     }
-    const row = entry.row ?? this.nextRow(partitionOf(entry.id, this.rowsUsed.length));
+    const row = entry.row ?? this.rows.next();
     entry.row = row;
     return withRow(
       writesOrFail(entry.model, entry.id, doc, this.context, !firstWrite, this.position).writes,
@@ -274,13 +298,13 @@ export class PartitionedFold {
     for (const entry of this.held) writes.push(...this.writesOf(entry));
     this.held.clear();
     if (this.owned.has(0)) {
-      // Numbered from partition 0's sequence, which only this fold draws from.
+      // Every fold folds the in-memory models; the one that owns partition 0 writes them.
       for (const model of this.projection.readModels) {
         for (const [id, doc] of this.memory.get(model.collection) ?? []) {
           writes.push(
             ...withRow(
               writesOrFail(model, id, doc, this.context, false, this.position).writes,
-              this.nextRow(0),
+              this.rows.next(),
             ),
           );
         }

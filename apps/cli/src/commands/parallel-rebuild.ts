@@ -1,5 +1,12 @@
 import { SqliteEventStore } from '@app/event-store';
-import { PartitionIo, Projection, WrittenKey, collectionsOf, rebuildPartition } from '@app/projections';
+import {
+  PartitionIo,
+  Projection,
+  WrittenKey,
+  collectionsOf,
+  rebuildPartition,
+  sharedRowNumbers,
+} from '@app/projections';
 import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +20,8 @@ export interface WorkerInput {
   readonly head: string;
   readonly capacity: number;
   readonly batchSize: number;
+  /** The row number counter every thread of the rebuild draws from (`sharedRowNumbers`). */
+  readonly rowNumbers: SharedArrayBuffer;
 }
 
 export type FromWorker =
@@ -102,12 +111,14 @@ export async function rebuildInParallel(options: {
     throw error;
   };
   const prepare = writePreparer(projection);
+  const rowNumbers = new SharedArrayBuffer(4);
+  const rows = sharedRowNumbers(rowNumbers);
   const read = partitionReader(options.events, head, BATCH_SIZE);
   try {
     const folds = [
       rebuildPartition(
         projection,
-        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1], capacity },
+        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1], capacity, rows },
         {
           read: async (after, wants) => {
             // Let the workers' messages in between this thread's batches.
@@ -130,6 +141,7 @@ export async function rebuildInParallel(options: {
           head: head.toString(),
           capacity,
           batchSize: BATCH_SIZE,
+          rowNumbers,
         };
         const worker = new Worker(join(__dirname, 'rebuild-worker.js'), {
           workerData: input,

@@ -1,5 +1,5 @@
 import { SqliteEventStore } from '@app/event-store';
-import { rebuildPartition, serviceDeskProjection } from '@app/projections';
+import { rebuildPartition, serviceDeskProjection, sharedRowNumbers } from '@app/projections';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FromWorker, ToWorker, WorkerInput, partitionReader, writePreparer } from './parallel-rebuild';
 
@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   try {
     await rebuildPartition(
       serviceDeskProjection,
-      { partitions: input.partitions, owned: input.owned, capacity: input.capacity },
+      {
+        partitions: input.partitions,
+        owned: input.owned,
+        capacity: input.capacity,
+        rows: sharedRowNumbers(input.rowNumbers),
+      },
       {
         read: partitionReader(events, head, input.batchSize),
         load: (keys) =>
