@@ -48,8 +48,8 @@ const BATCH_SIZE = 1000;
 
 /**
  * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads.
- * The documents are divided into 2 + 3 x workers partitions (every document is the fold of its own events,
- * see PartitionedFold): each worker folds three and sends what it folds, serialized; this thread folds two
+ * The documents are divided into 3 + 4 x workers partitions (every document is the fold of its own events,
+ * see PartitionedFold): each worker folds four and sends what it folds, serialized; this thread folds three
  * and writes everything, so that on n cores n threads are busy and finish about together. Then it sets the checkpoint and builds the
  * indexes. Events appended after the rebuild started are left to the runner that takes over from there.
  */
@@ -80,8 +80,9 @@ export async function rebuildInParallel(options: {
     );
   const head = await options.events.headPosition();
   const workerCount = Math.max(1, Math.floor(options.workers));
-  // This thread also writes everything, so it folds a smaller share: two partitions to each worker's three.
-  const partitions = 2 + 3 * workerCount;
+  // This thread also writes everything, so it folds a smaller share: three partitions to each worker's four
+  // (with one worker, both threads finished within ~0.3 s of each other; docs/performance.md, eighth session).
+  const partitions = 3 + 4 * workerCount;
   const capacity = Math.ceil((options.capacity ?? 16_000) / (workerCount + 1));
   // Thread 0 is this one; thread k >= 1 is worker k.
   const positions = new Array<bigint>(workerCount + 1).fill(0n);
@@ -118,7 +119,7 @@ export async function rebuildInParallel(options: {
     const folds = [
       rebuildPartition(
         projection,
-        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1], capacity, rows },
+        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1, 2], capacity, rows },
         {
           read: async (after, wants) => {
             // Let the workers' messages in between this thread's batches.
@@ -137,7 +138,7 @@ export async function rebuildInParallel(options: {
         const input: WorkerInput = {
           eventsPath: options.eventsPath,
           partitions,
-          owned: [3 * k - 1, 3 * k, 3 * k + 1],
+          owned: [4 * k - 1, 4 * k, 4 * k + 1, 4 * k + 2],
           head: head.toString(),
           capacity,
           batchSize: BATCH_SIZE,
