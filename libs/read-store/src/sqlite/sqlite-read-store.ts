@@ -69,8 +69,12 @@ function fieldExpression(field: string): string {
 /** The value of a (dotted) field of a document, as SQLite stores it: booleans as 0/1, absent as NULL. */
 function columnValue(doc: object, field: string): unknown {
   let value: unknown = doc;
-  for (const key of field.split('.'))
-    value = value === null || typeof value !== 'object' ? undefined : (value as Record<string, unknown>)[key];
+  // A top-level field (every indexed field so far) without splitting its name: a rebuild asks ~1,000,000 times.
+  if (!field.includes('.')) value = (doc as Record<string, unknown>)[field];
+  else
+    for (const key of field.split('.'))
+      value =
+        value === null || typeof value !== 'object' ? undefined : (value as Record<string, unknown>)[key];
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return typeof value === 'object' ? JSON.stringify(value) : value;
