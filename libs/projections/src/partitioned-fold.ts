@@ -64,10 +64,10 @@ export interface PartitionedFoldOptions {
   /** How many documents to hold before writing out those unchanged longest (about the least recently changed). */
   readonly capacity: number;
   /**
-   * Where written documents get their row numbers: shared by every fold of one rebuild (default: this
-   * fold's own sequence, for a fold that owns every partition).
+   * Where written documents get their row numbers: one for every fold of a rebuild (two folds counting
+   * apart would give two documents one row, and a bulk load by row keeps the last one written).
    */
-  readonly rows?: RowNumbers;
+  readonly rows: RowNumbers;
 }
 
 /** Row numbers for written documents, unique across the folds of one rebuild. */
@@ -133,7 +133,7 @@ export class PartitionedFold {
   ) {
     this.owned = new Set(options.owned);
     this.entries = projection.readModels.map(() => new Map<string, Entry>());
-    this.rows = options.rows ?? localRowNumbers();
+    this.rows = options.rows;
     for (const model of projection.readModels)
       if (model.keepInMemory) this.memory.set(model.collection, new Map());
     const agreements = this.memory.get('agreements');
