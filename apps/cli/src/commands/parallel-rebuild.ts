@@ -47,10 +47,18 @@ export type ToWorker =
 const BATCH_SIZE = 1000;
 
 /**
+ * Partitions folded by this thread and by each worker. This thread also writes everything, so it folds a
+ * smaller share: with one worker, three to four had both threads finish within ~0.3 s of each other
+ * (docs/performance.md, eighth session).
+ */
+const MAIN_SHARE = 3;
+const WORKER_SHARE = 4;
+
+/**
  * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads.
- * The documents are divided into 3 + 4 x workers partitions (every document is the fold of its own events,
- * see PartitionedFold): each worker folds four and sends what it folds, serialized; this thread folds three
- * and writes everything, so that on n cores n threads are busy and finish about together. Then it sets the checkpoint and builds the
+ * The documents are divided into partitions (every document is the fold of its own events, see
+ * PartitionedFold): each worker folds WORKER_SHARE of them and sends what it folds, serialized; this thread
+ * folds MAIN_SHARE and writes everything, so that on n cores n threads are busy and finish about together. Then it sets the checkpoint and builds the
  * indexes. Events appended after the rebuild started are left to the runner that takes over from there.
  */
 export async function rebuildInParallel(options: {
@@ -80,9 +88,7 @@ export async function rebuildInParallel(options: {
     );
   const head = await options.events.headPosition();
   const workerCount = Math.max(1, Math.floor(options.workers));
-  // This thread also writes everything, so it folds a smaller share: three partitions to each worker's four
-  // (with one worker, both threads finished within ~0.3 s of each other; docs/performance.md, eighth session).
-  const partitions = 3 + 4 * workerCount;
+  const partitions = MAIN_SHARE + WORKER_SHARE * workerCount;
   const capacity = Math.ceil((options.capacity ?? 16_000) / (workerCount + 1));
   // Thread 0 is this one; thread k >= 1 is worker k.
   const positions = new Array<bigint>(workerCount + 1).fill(0n);
@@ -119,7 +125,7 @@ export async function rebuildInParallel(options: {
     const folds = [
       rebuildPartition(
         projection,
-        { partitions, owned: inThreadOnly ? range(partitions) : [0, 1, 2], capacity, rows },
+        { partitions, owned: inThreadOnly ? range(partitions) : range(MAIN_SHARE), capacity, rows },
         {
           read: async (after, wants) => {
             // Let the workers' messages in between this thread's batches.
@@ -138,7 +144,7 @@ export async function rebuildInParallel(options: {
         const input: WorkerInput = {
           eventsPath: options.eventsPath,
           partitions,
-          owned: [4 * k - 1, 4 * k, 4 * k + 1, 4 * k + 2],
+          owned: range(WORKER_SHARE).map((i) => MAIN_SHARE + WORKER_SHARE * (k - 1) + i),
           head: head.toString(),
           capacity,
           batchSize: BATCH_SIZE,
