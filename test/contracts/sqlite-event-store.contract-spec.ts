@@ -1,4 +1,4 @@
-import { NewEvent, SqliteEventStore } from '@app/event-store';
+import { EnvelopeClause, NewEvent, SqliteEventStore } from '@app/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,5 +74,102 @@ describe('embedded SQLite event store: a stream read past its end, with another 
     expect((await reader.readStream('agreement-b', { fromRevision: 1 })).map((e) => e.data)).toEqual([
       { n: 1 },
     ]);
+  });
+});
+
+describe('embedded SQLite event store: reading the events an envelope selects (a rebuild thread reads its share)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const event = (type: string): NewEvent => ({
+    type,
+    schemaVersion: 1,
+    data: {},
+    metadata: {
+      actor: { id: 'agent-1', role: 'agent' },
+      correlationId: 'corr-1',
+      causationId: null,
+      commandId: null,
+      occurredAt: '2026-03-02T09:00:00.000Z',
+    },
+  });
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-es-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    // Interleaved in global order: a, b, c, a, b, c, ...
+    for (let round = 0; round < 3; round++)
+      for (const stream of ['ticket-a', 'ticket-b', 'ticket-c', 'agreement-x'])
+        await store.appendToStream(stream, [event(round === 0 ? 'Logged' : 'Noted')]);
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const upTo = 12n;
+  const read = (clauses: EnvelopeClause[], keep?: (streamId: string, type: string) => boolean) =>
+    store
+      .readAllWhere({ after: 0n, upTo, maxCount: 100 }, clauses, keep)
+      .map((e) => `${e.globalPosition} ${e.streamId} ${e.type}`);
+
+  it('returns the streams of a range, in global order, and of the types asked for', () => {
+    expect(read([{ fromStream: 'ticket-b', toStream: 'ticket-c' }])).toEqual([
+      '2 ticket-b Logged',
+      '6 ticket-b Noted',
+      '10 ticket-b Noted',
+    ]);
+    expect(read([{ fromStream: 'ticket-', toStream: 'ticket.', types: ['Logged'] }])).toEqual([
+      '1 ticket-a Logged',
+      '2 ticket-b Logged',
+      '3 ticket-c Logged',
+    ]);
+    expect(read([{ fromStream: 'ticket-c', toStream: null }])).toEqual([
+      '3 ticket-c Logged',
+      '7 ticket-c Noted',
+      '11 ticket-c Noted',
+    ]);
+    expect(read([{ fromStream: '', toStream: 'ticket-b' }])).toHaveLength(6);
+    expect(read([])).toEqual([]);
+  });
+
+  it('asks `keep` about the rows of the clauses that ask only, and takes a row any clause selects', () => {
+    const asked: string[] = [];
+    const rows = read(
+      [
+        { fromStream: 'ticket-', toStream: 'ticket.', types: ['Logged'], ask: true },
+        { fromStream: 'ticket-a', toStream: 'ticket-b' },
+        { fromStream: 'agreement-', toStream: 'agreement.', ask: true },
+      ],
+      (streamId, type) => {
+        asked.push(`${streamId} ${type}`);
+        return streamId !== 'ticket-c' && streamId !== 'agreement-x';
+      },
+    );
+    expect(rows).toEqual(['1 ticket-a Logged', '2 ticket-b Logged', '5 ticket-a Noted', '9 ticket-a Noted']);
+    // ticket-a's rows were selected without asking; every agreement row was asked about and refused.
+    expect(asked).toEqual([
+      'ticket-b Logged',
+      'ticket-c Logged',
+      'agreement-x Logged',
+      'agreement-x Noted',
+      'agreement-x Noted',
+    ]);
+  });
+
+  it('refuses a stream bound on which its order and JavaScript might disagree', () => {
+    expect(() => read([{ fromStream: 'ticket-\u00e9', toStream: null }])).toThrow(/not ASCII/);
+  });
+
+  it('samples the streams in proportion to their events, spread over global order', () => {
+    // Positions 3, 6, 9 and 12.
+    expect(store.sampleStreamIds(upTo, 4)).toEqual(['ticket-c', 'ticket-b', 'ticket-a', 'agreement-x']);
+    // Every event once: each stream as often as it has events.
+    const all = store.sampleStreamIds(upTo, 100);
+    expect(all).toHaveLength(12);
+    expect(
+      new Set(
+        ['ticket-a', 'ticket-b', 'ticket-c', 'agreement-x'].map((id) => all.filter((s) => s === id).length),
+      ),
+    ).toEqual(new Set([3]));
+    // Up to a position: only the events before it.
+    expect(store.sampleStreamIds(4n, 4)).toEqual(['ticket-a', 'ticket-b', 'ticket-c', 'agreement-x']);
   });
 });

@@ -7,6 +7,7 @@ import {
   localRowNumbers,
   rebuildPartition,
   sharedRowNumbers,
+  streamBounds,
   rebuildProjection,
   serviceDeskProjection,
 } from '@app/projections';
@@ -147,10 +148,13 @@ describe('rebuilding the read models', () => {
     // Three partitions holding 40 documents each: most documents are written out and loaded back again.
     // Their row numbers come from one counter in shared memory, as the rebuild's threads share it.
     const rows = sharedRowNumbers(new SharedArrayBuffer(4));
+    // The tickets' streams in three ranges of about as many events, read by range inside the query.
+    const bounds = streamBounds(events.sampleStreamIds(head, 1000), 3);
+    expect(new Set(bounds).size).toBe(2);
     for (let partition = 0; partition < 3; partition++) {
       await rebuildPartition(
         serviceDeskProjection,
-        { partitions: 3, owned: [partition], capacity: 40, rows },
+        { partitions: 3, owned: [partition], streamBounds: bounds, capacity: 40, rows },
         {
           read: partitionReader(events, head, 500),
           load: async (keys) => {
@@ -190,11 +194,12 @@ describe('rebuilding the read models', () => {
     expect((await allDocs(live, 'tickets')).length).toBeGreaterThan(3000);
     const plainRead = (after: bigint) => events.readAll({ after, maxCount: 300 });
     const rows = localRowNumbers();
+    const bounds = streamBounds(events.sampleStreamIds(head, 1000), 2);
     // Partition 0: asks about every event of a plain read and returns them all, the other partition's too.
     await rebuildPartition(
       serviceDeskProjection,
-      { partitions: 2, owned: [0], capacity: 40, rows },
-      io(async (after, wants) => {
+      { partitions: 2, owned: [0], streamBounds: bounds, capacity: 40, rows },
+      io(async (after, { wants }) => {
         const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
         for (const event of batch) wants(event);
         return batch;
@@ -203,8 +208,8 @@ describe('rebuilding the read models', () => {
     // Partition 1: asks about every other event only, and returns them all.
     await rebuildPartition(
       serviceDeskProjection,
-      { partitions: 2, owned: [1], capacity: 40, rows },
-      io(async (after, wants) => {
+      { partitions: 2, owned: [1], streamBounds: bounds, capacity: 40, rows },
+      io(async (after, { wants }) => {
         const batch = (await plainRead(after)).filter((event) => event.globalPosition <= head);
         const probe = batch.filter((_, index) => index % 2 === 0);
         for (const event of probe) wants(event);

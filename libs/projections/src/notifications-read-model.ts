@@ -1,3 +1,4 @@
+import { TICKET_STREAM_PREFIX } from '@app/application/event-mapping';
 import { NOTIFICATION_EVENT_TYPES, NotificationEvent, TicketEvent, extended } from '@app/domain';
 import { StoredEvent } from '@app/event-store';
 import { ReadModel } from './projection';
@@ -49,7 +50,7 @@ export const NOTIFYING_EVENT_TYPES = [
   'TicketEscalated',
 ] as const;
 
-const ticketIdOf = (event: StoredEvent) => event.streamId.slice('ticket-'.length);
+const ticketIdOf = (event: StoredEvent) => event.streamId.slice(TICKET_STREAM_PREFIX.length);
 
 /**
  * An event recorded this long after it happened is history brought in (an import), not news: it owes no
@@ -121,12 +122,9 @@ export function notificationFor(
  */
 export const notificationsReadModel: ReadModel<NotificationDoc> = {
   collection: 'notifications',
-  streamPrefix: '',
+  streamPrefix: NOTIFICATION_STREAM_PREFIX,
+  alsoApplies: { streamPrefix: TICKET_STREAM_PREFIX, eventTypes: NOTIFYING_EVENT_TYPES },
   eventTypes: [...NOTIFYING_EVENT_TYPES, ...NOTIFICATION_EVENT_TYPES],
-  accepts: (event) =>
-    event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX) ||
-    (event.streamId.startsWith('ticket-') &&
-      (NOTIFYING_EVENT_TYPES as readonly string[]).includes(event.type)),
   indexes: [{ fields: ['status', 'nextAttemptAt'] }, { fields: ['ticketId'] }],
   documentId: (event) =>
     event.streamId.startsWith(NOTIFICATION_STREAM_PREFIX)

@@ -1,5 +1,5 @@
 import { AgreementState, initialAgreementState } from '@app/domain';
-import { StoredEvent } from '@app/event-store';
+import { EnvelopeClause, StoredEvent, asciiStart } from '@app/event-store';
 import { DocumentWrite } from '@app/read-store';
 import {
   EventEnvelope,
@@ -24,6 +24,39 @@ export function partitionOf(id: string, partitions: number): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % partitions;
+}
+
+/**
+ * Where a rebuild divides the streams of one-document-per-stream models (`ReadModel.documentPerStream`):
+ * `partitions - 1` ascending bounds taken from a sample of the stream ids to read (`sample`, as often as
+ * each stream has events there), so that each range has about as many events. Partition p holds the streams
+ * from bound p - 1 (inclusive) up to bound p. Bounds are cut to their ASCII start, where SQLite's and
+ * JavaScript's string orders agree (see EnvelopeClause).
+ */
+export function streamBounds(sample: readonly string[], partitions: number): string[] {
+  const sorted = [...sample].sort();
+  const bounds: string[] = [];
+  for (let p = 1; p < partitions; p++) {
+    const picked = sorted.length === 0 ? '' : sorted[Math.floor((p * sorted.length) / partitions)];
+    bounds.push(asciiStart(picked));
+  }
+  return bounds.sort();
+}
+
+/** The first string after every string that starts with `prefix` (null: none, for the empty prefix). */
+function prefixEnd(prefix: string): string | null {
+  if (prefix === '') return null;
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** The streams of both ranges, or null if none. */
+function intersection(
+  a: { readonly from: string; readonly to: string | null },
+  b: { readonly from: string; readonly to: string | null },
+): { from: string; to: string | null } | null {
+  const from = a.from > b.from ? a.from : b.from;
+  const to = a.to === null ? b.to : b.to === null ? a.to : a.to < b.to ? a.to : b.to;
+  return to !== null && from >= to ? null : { from, to };
 }
 
 /** A document of this partition: held while it is being folded, or written out with its row number. */
@@ -61,6 +94,11 @@ export interface PartitionedFoldOptions {
   readonly partitions: number;
   /** The partitions this fold owns (one thread may fold a larger share than another). */
   readonly owned: readonly number[];
+  /**
+   * The stream ranges of the partitions (`streamBounds`: partitions - 1 ascending ASCII bounds), by which
+   * the documents of `documentPerStream` models are divided; the others' documents by a hash of their id.
+   */
+  readonly streamBounds: readonly string[];
   /** How many documents to hold before writing out those unchanged longest (about the least recently changed). */
   readonly capacity: number;
   /**
@@ -131,6 +169,19 @@ export class PartitionedFold {
     private readonly projection: Projection,
     private readonly options: PartitionedFoldOptions,
   ) {
+    const bounds = options.streamBounds;
+    if (
+      bounds.length !== Math.max(0, options.partitions - 1) ||
+      bounds.some((bound, i) => asciiStart(bound) !== bound || (i > 0 && bounds[i - 1] > bound))
+    )
+      throw new RangeError(
+        `${options.partitions} partitions need ${options.partitions - 1} ascending ASCII stream bounds`,
+      );
+    for (const model of projection.readModels)
+      if (model.documentPerStream && model.alsoApplies)
+        throw new RangeError(
+          `read model ${model.collection}: a document per stream applies no other stream's events`,
+        );
     this.owned = new Set(options.owned);
     this.entries = projection.readModels.map(() => new Map<string, Entry>());
     this.rows = options.rows;
@@ -143,8 +194,59 @@ export class PartitionedFold {
     };
   }
 
-  private owns(id: string): boolean {
-    return this.owned.has(partitionOf(id, this.options.partitions));
+  /** Whether this fold owns the document `id` of `model` that `event` changes. */
+  private owns(model: ReadModel, event: EventEnvelope, id: string): boolean {
+    return this.owned.has(
+      model.documentPerStream
+        ? this.streamPartition(event.streamId)
+        : partitionOf(id, this.options.partitions),
+    );
+  }
+
+  /** The partition whose stream range holds `streamId`: how many bounds are at or before it. */
+  private streamPartition(streamId: string): number {
+    const bounds = this.options.streamBounds;
+    let low = 0;
+    let high = bounds.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (bounds[middle] <= streamId) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /**
+   * The events this fold applies, as a store can select them inside its query: the streams of its ranges
+   * for documentPerStream models (read whole), the in-memory models' events (all of them), and for the other
+   * models their events with `wants` deciding which are this fold's. A superset: `wants` and the routing of
+   * `apply` decide each event exactly.
+   */
+  clauses(): EnvelopeClause[] {
+    const clauses: EnvelopeClause[] = [];
+    const bounds = this.options.streamBounds;
+    for (const model of this.projection.readModels) {
+      const own = { from: model.streamPrefix, to: prefixEnd(model.streamPrefix) };
+      const also = model.alsoApplies;
+      if (model.documentPerStream && !model.keepInMemory) {
+        for (const partition of [...this.owned].sort((a, b) => a - b)) {
+          const range = { from: bounds[partition - 1] ?? '', to: bounds[partition] ?? null };
+          const streams = intersection(own, range);
+          if (streams) clauses.push({ fromStream: streams.from, toStream: streams.to });
+        }
+        continue;
+      }
+      const ask = !model.keepInMemory;
+      clauses.push({ fromStream: own.from, toStream: own.to, ask });
+      if (also)
+        clauses.push({
+          fromStream: also.streamPrefix,
+          toStream: prefixEnd(also.streamPrefix),
+          types: also.eventTypes,
+          ask,
+        });
+    }
+    return clauses;
   }
 
   private entryOf(modelIndex: number, id: string): Entry {
@@ -167,7 +269,7 @@ export class PartitionedFold {
       if (!routes(model, event)) continue;
       const id = model.documentId(event);
       if (model.keepInMemory) (targets ??= []).push({ inMemory: true, model, id });
-      else if (this.owns(id)) (targets ??= []).push(this.entryOf(index, id));
+      else if (this.owns(model, event, id)) (targets ??= []).push(this.entryOf(index, id));
     }
     return targets;
   }
@@ -319,10 +421,20 @@ function withRow(writes: readonly DocumentWrite[], row: number): DocumentWrite[]
   return writes.map(({ collection, id, doc }) => ({ collection, id, doc, row }));
 }
 
+/** The events a partition applies: `clauses` select a superset by envelope; `wants` decides exactly. */
+export interface WantedEvents {
+  readonly clauses: readonly EnvelopeClause[];
+  wants(event: EventEnvelope): boolean;
+}
+
 /** How a partition reads its events and exchanges documents with the store being rebuilt. */
 export interface PartitionIo {
-  /** The next events after `after` (up to the rebuild's head) that the partition wants, in global order. */
-  read(after: bigint, wants: (event: EventEnvelope) => boolean): Promise<readonly StoredEvent[]>;
+  /**
+   * The next events after `after` (up to the rebuild's head), in global order: at least those the partition
+   * wants, which a store may select with `wanted.clauses` (asking `wanted.wants` about the rows of clauses
+   * that `ask`). Other events may be returned too, and asking about an event only saves routing it again.
+   */
+  read(after: bigint, wanted: WantedEvents): Promise<readonly StoredEvent[]>;
   /** Documents written out earlier (absent ones as null). */
   load(
     keys: readonly WrittenKey[],
@@ -340,10 +452,10 @@ export async function rebuildPartition(
   io: PartitionIo,
 ): Promise<void> {
   const fold = new PartitionedFold(projection, options);
-  const wants = (event: EventEnvelope) => fold.wants(event);
+  const wanted: WantedEvents = { clauses: fold.clauses(), wants: (event) => fold.wants(event) };
   let after = 0n;
   for (;;) {
-    const batch = await io.read(after, wants);
+    const batch = await io.read(after, wanted);
     if (batch.length === 0) break;
     const missing = fold.missing(batch);
     if (missing.length > 0) {

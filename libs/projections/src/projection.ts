@@ -26,10 +26,19 @@ export interface ReadModel<Doc extends ProjectedDocument = ProjectedDocument> {
   readonly collection: string;
   /** Streams whose every event this model applies (an event type it does not know stops the projection). */
   readonly streamPrefix: string;
+  /**
+   * Events of these types from the streams of another prefix, which it applies too. Routing is data, not a
+   * function, so that a store can select a model's events inside its query (a partitioned rebuild does).
+   */
+  readonly alsoApplies?: { readonly streamPrefix: string; readonly eventTypes: readonly string[] };
+  /**
+   * Each document is the fold of one stream's events (its id derives from the stream id alone) and applies
+   * no event of `alsoApplies`: a partitioned rebuild then divides these documents by ranges of stream ids
+   * and reads only its streams.
+   */
+  readonly documentPerStream?: boolean;
   /** The event types it reads, for the catalogue and the docs. */
   readonly eventTypes: readonly string[];
-  /** Narrows the events of its streams it applies (default: all of them). */
-  readonly accepts?: (event: EventEnvelope) => boolean;
   readonly indexes: readonly IndexSpec[];
   /** Small models the context reads are kept in memory by the runner. */
   readonly keepInMemory?: boolean;
@@ -64,9 +73,13 @@ export interface Projection {
   readonly readModels: readonly ReadModel[];
 }
 
-/** Whether a read model applies an event: one of its streams, and one it accepts. */
+/** Whether a read model applies an event: one of its streams, or one of the other events it applies. */
 export function routes(model: ReadModel, event: EventEnvelope): boolean {
-  return event.streamId.startsWith(model.streamPrefix) && (model.accepts?.(event) ?? true);
+  if (event.streamId.startsWith(model.streamPrefix)) return true;
+  const also = model.alsoApplies;
+  return (
+    also !== undefined && event.streamId.startsWith(also.streamPrefix) && also.eventTypes.includes(event.type)
+  );
 }
 
 /** Every collection a projection writes, its read models' and their derived ones, with their indexes. */

@@ -215,6 +215,7 @@ function chargeLineOf(doc: TicketDoc): ChargeLineDoc | null {
 export const ticketsReadModel: ReadModel<TicketDoc> = {
   collection: 'tickets',
   streamPrefix: TICKET_STREAM_PREFIX,
+  documentPerStream: true,
   eventTypes: TICKET_EVENT_TYPES,
   indexes: [
     { fields: ['loggedAt'] },

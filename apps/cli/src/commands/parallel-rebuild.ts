@@ -6,6 +6,7 @@ import {
   collectionsOf,
   rebuildPartition,
   sharedRowNumbers,
+  streamBounds,
 } from '@app/projections';
 import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface WorkerInput {
   readonly batchSize: number;
   /** The row number counter every thread of the rebuild draws from (`sharedRowNumbers`). */
   readonly rowNumbers: SharedArrayBuffer;
+  /** The partitions' stream ranges (`streamBounds`), the same in every thread. */
+  readonly streamBounds: readonly string[];
 }
 
 export type FromWorker =
@@ -53,6 +56,9 @@ const BATCH_SIZE = 1000;
  */
 const MAIN_SHARE = 3;
 const WORKER_SHARE = 4;
+
+/** Stream ids sampled to divide the streams into ranges of about as many events (`streamBounds`). */
+const STREAM_SAMPLE = 4096;
 
 /**
  * Rebuilds a projection of the embedded event store into a fresh SQLite read store with worker threads.
@@ -89,6 +95,7 @@ export async function rebuildInParallel(options: {
   const head = await options.events.headPosition();
   const workerCount = Math.max(1, Math.floor(options.workers));
   const partitions = MAIN_SHARE + WORKER_SHARE * workerCount;
+  const bounds = streamBounds(options.events.sampleStreamIds(head, STREAM_SAMPLE), partitions);
   const capacity = Math.ceil((options.capacity ?? 16_000) / (workerCount + 1));
   // Thread 0 is this one; thread k >= 1 is worker k.
   const positions = new Array<bigint>(workerCount + 1).fill(0n);
@@ -125,13 +132,19 @@ export async function rebuildInParallel(options: {
     const folds = [
       rebuildPartition(
         projection,
-        { partitions, owned: inThreadOnly ? range(partitions) : range(MAIN_SHARE), capacity, rows },
         {
-          read: async (after, wants) => {
+          partitions,
+          owned: inThreadOnly ? range(partitions) : range(MAIN_SHARE),
+          streamBounds: bounds,
+          capacity,
+          rows,
+        },
+        {
+          read: async (after, wanted) => {
             // Let the workers' messages in between this thread's batches.
             await new Promise((resolve) => setImmediate(resolve));
             if (failure !== null) throw failure;
-            return read(after, wants);
+            return read(after, wanted);
           },
           load: (keys) => loadDocs(target, keys),
           write: async (writes) => write(prepare(writes)),
@@ -149,6 +162,7 @@ export async function rebuildInParallel(options: {
           capacity,
           batchSize: BATCH_SIZE,
           rowNumbers,
+          streamBounds: bounds,
         };
         const worker = new Worker(join(__dirname, 'rebuild-worker.js'), {
           workerData: input,
@@ -243,8 +257,8 @@ export function partitionReader(
   head: bigint,
   batchSize: number,
 ): PartitionIo['read'] {
-  return async (after, wants) =>
-    events.readAllWhere({ after, upTo: head, maxCount: batchSize }, (streamId, type, id) =>
+  return async (after, { clauses, wants }) =>
+    events.readAllWhere({ after, upTo: head, maxCount: batchSize }, clauses, (streamId, type, id) =>
       wants({ streamId, type, id }),
     );
 }

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       {
         partitions: input.partitions,
         owned: input.owned,
+        streamBounds: input.streamBounds,
         capacity: input.capacity,
         rows: sharedRowNumbers(input.rowNumbers),
       },

@@ -95,6 +95,57 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 /**
+ * Selects events by their envelope inside a query: those of the streams from `fromStream` (inclusive, ''
+ * for the first) up to `toStream` (exclusive, null for the last), of `types` if given. Stream ids compare
+ * as SQLite compares text (bytewise), which is JavaScript's order for ASCII bounds, so bounds must be ASCII.
+ */
+export interface EnvelopeClause {
+  readonly fromStream: string;
+  readonly toStream: string | null;
+  readonly types?: readonly string[];
+  /** The rows it matches are passed to the read's `keep`, which decides; otherwise they are read. */
+  readonly ask?: boolean;
+}
+
+/** The longest start of `text` that is ASCII without NUL: a stream bound both orders agree on. */
+export function asciiStart(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 1 || code > 0x7f) return text.slice(0, i);
+  }
+  return text;
+}
+
+/** The SQL of a disjunction of clauses, with its parameters in order. */
+function envelopeCondition(clauses: readonly EnvelopeClause[]): { sql: string; parameters: string[] } {
+  const parameters: string[] = [];
+  // The clauses that do not ask come first: a row they match is never passed to `keep`.
+  const ordered = [...clauses.filter((clause) => !clause.ask), ...clauses.filter((clause) => clause.ask)];
+  const terms = ordered.map((clause) => {
+    const conditions: string[] = [];
+    for (const bound of [clause.fromStream, clause.toStream])
+      if (bound !== null && asciiStart(bound) !== bound)
+        throw new RangeError(`stream bound ${JSON.stringify(bound)} is not ASCII`);
+    // `+stream_id`: a range scan in global order, never the stream index (which would need a sort).
+    if (clause.fromStream !== '') {
+      conditions.push('+stream_id >= ?');
+      parameters.push(clause.fromStream);
+    }
+    if (clause.toStream !== null) {
+      conditions.push('+stream_id < ?');
+      parameters.push(clause.toStream);
+    }
+    if (clause.types) {
+      conditions.push(`type IN (${clause.types.map(() => '?').join(', ') || 'NULL'})`);
+      parameters.push(...clause.types);
+    }
+    if (clause.ask) conditions.push('keep_event(stream_id, type, event_id)');
+    return `(${conditions.join(' AND ') || '1'})`;
+  });
+  return { sql: terms.length === 0 ? '0' : terms.join(' OR '), parameters };
+}
+
+/**
  * The embedded event store: one SQLite file in WAL mode.
  *
  * Group commit: appends issued in the same turn of the event loop are written in one transaction, each
@@ -289,35 +340,62 @@ export class SqliteEventStore implements EventStore {
   }
 
   private keep: (streamId: string, type: string, eventId: string) => boolean = () => true;
-  private readAllWhereStatement: Database.Statement<[number, number, number], EventRow> | null = null;
+  /** readAllWhere's statements, one per list of clauses (a rebuild's threads each ask with their own). */
+  private readonly readAllWhereStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   /**
-   * Events after `after` and up to `upTo`, of those `keep` selects by their envelope: decided inside the
-   * query, before a row's data is even read into JavaScript (a partitioned rebuild reads its share this way).
+   * Events after `after` and up to `upTo` that one of `clauses` selects by their envelope, inside the query:
+   * a row no clause matches is never read into JavaScript, and `keep` decides only the rows of clauses that
+   * `ask` it (a partitioned rebuild reads its share this way).
    */
   readAllWhere(
     options: { readonly after: bigint; readonly upTo: bigint; readonly maxCount: number },
-    keep: (streamId: string, type: string, eventId: string) => boolean,
+    clauses: readonly EnvelopeClause[],
+    keep: (streamId: string, type: string, eventId: string) => boolean = () => true,
   ): StoredEvent[] {
-    if (!this.readAllWhereStatement) {
-      this.db.function('keep_event', { deterministic: false }, (streamId, type, eventId) =>
-        this.keep(streamId as string, type as string, eventId as string) ? 1 : 0,
-      );
-      this.readAllWhereStatement = this.db
-        .prepare<[number, number, number], EventRow>(
+    const { sql, parameters } = envelopeCondition(clauses);
+    let statement = this.readAllWhereStatements.get(sql);
+    if (!statement) {
+      if (this.readAllWhereStatements.size === 0)
+        this.db.function('keep_event', { deterministic: false }, (streamId, type, eventId) =>
+          this.keep(streamId as string, type as string, eventId as string) ? 1 : 0,
+        );
+      statement = this.db
+        .prepare<unknown[], EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ?
-           AND keep_event(stream_id, type, event_id) ORDER BY global_position LIMIT ?`,
+           AND (${sql}) ORDER BY global_position LIMIT ?`,
         )
         .raw();
+      this.readAllWhereStatements.set(sql, statement);
     }
     this.keep = keep;
     try {
-      return this.readAllWhereStatement
-        .all(Number(options.after), Number(options.upTo), options.maxCount)
+      return statement
+        .all(Number(options.after), Number(options.upTo), ...parameters, options.maxCount)
         .map(toStoredEvent);
     } finally {
       this.keep = () => true;
     }
+  }
+
+  /**
+   * The stream ids of up to `count` events spread evenly over global positions 1 to `upTo` (as often as
+   * their streams have events there): what a rebuild divides into ranges of about equal numbers of events.
+   */
+  sampleStreamIds(upTo: bigint, count: number): string[] {
+    const head = Number(upTo);
+    const statement = this.db
+      .prepare<[number], { stream_id: string }>(
+        'SELECT stream_id FROM events WHERE global_position >= ? ORDER BY global_position LIMIT 1',
+      )
+      .pluck();
+    const sample: string[] = [];
+    const taken = Math.min(count, head);
+    for (let k = 1; k <= taken; k++) {
+      const streamId = statement.get(Math.ceil((k * head) / taken)) as unknown as string | undefined;
+      if (streamId !== undefined) sample.push(streamId);
+    }
+    return sample;
   }
 
   private readAllSync(after: bigint, maxCount: number): StoredEvent[] {
