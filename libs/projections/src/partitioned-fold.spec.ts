@@ -58,8 +58,8 @@ describe('a partition of a rebuild', () => {
     });
     expect(fold.clauses()).toEqual([
       { fromStream: 'agreement-', toStream: 'agreement.', ask: false },
-      { fromStream: 'ticket-4', toStream: 'ticket-8' },
-      { fromStream: 'ticket-8', toStream: 'ticket.' },
+      // Partitions 1 and 2: one range.
+      { fromStream: 'ticket-4', toStream: 'ticket.' },
       { fromStream: 'notification-', toStream: 'notification.', ask: true },
       { fromStream: 'ticket-', toStream: 'ticket.', types: NOTIFYING_EVENT_TYPES, ask: true },
     ]);
@@ -71,6 +71,16 @@ describe('a partition of a rebuild', () => {
       streamBounds: ['ticket-4', 'ticket-8'],
     });
     expect(first.clauses()[1]).toEqual({ fromStream: 'ticket-', toStream: 'ticket-4' });
+    const apart = new PartitionedFold(serviceDeskProjection, {
+      ...options,
+      partitions: 3,
+      owned: [0, 2],
+      streamBounds: ['ticket-4', 'ticket-8'],
+    });
+    expect(apart.clauses().slice(1, 3)).toEqual([
+      { fromStream: 'ticket-', toStream: 'ticket-4' },
+      { fromStream: 'ticket-8', toStream: 'ticket.' },
+    ]);
     expect(first.wants({ id: 'e1', streamId: 'ticket-3a', type: 'TicketResolved' })).toBe(true);
     expect(first.wants({ id: 'e2', streamId: 'ticket-4', type: 'TicketResolved' })).toBe(false);
     expect(fold.wants({ id: 'e2', streamId: 'ticket-4', type: 'TicketResolved' })).toBe(true);

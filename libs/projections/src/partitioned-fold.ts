@@ -194,6 +194,20 @@ export class PartitionedFold {
     };
   }
 
+  /** The stream ranges of the owned partitions, adjacent ones joined. */
+  private ownedRanges(): Array<{ from: string; to: string | null }> {
+    const bounds = this.options.streamBounds;
+    const ranges: Array<{ from: string; to: string | null }> = [];
+    let previous = -2;
+    for (const partition of [...this.owned].sort((a, b) => a - b)) {
+      const to = bounds[partition] ?? null;
+      if (partition === previous + 1) ranges[ranges.length - 1].to = to;
+      else ranges.push({ from: bounds[partition - 1] ?? '', to });
+      previous = partition;
+    }
+    return ranges;
+  }
+
   /** Whether this fold owns the document `id` of `model` that `event` changes. */
   private owns(model: ReadModel, event: EventEnvelope, id: string): boolean {
     return this.owned.has(
@@ -229,8 +243,7 @@ export class PartitionedFold {
       const own = { from: model.streamPrefix, to: prefixEnd(model.streamPrefix) };
       const also = model.alsoApplies;
       if (model.documentPerStream && !model.keepInMemory) {
-        for (const partition of [...this.owned].sort((a, b) => a - b)) {
-          const range = { from: bounds[partition - 1] ?? '', to: bounds[partition] ?? null };
+        for (const range of this.ownedRanges()) {
           const streams = intersection(own, range);
           if (streams) clauses.push({ fromStream: streams.from, toStream: streams.to });
         }
