@@ -1,9 +1,9 @@
 import { EventStore, SqliteEventStore } from '@app/event-store';
 import { rebuildProjection, serviceDeskProjection } from '@app/projections';
 import { ReadStore, SqliteReadStore } from '@app/read-store';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ParsedArgs, numberOption } from '../cli-args';
 import { Progress } from '../progress';
 import { openStores } from '../stores';
@@ -52,9 +52,15 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
       position = (await rebuildProjection(events, target, serviceDeskProjection, { onProgress })).position;
     }
     await target.close();
-    const seconds = progress.done();
-    removeFiles(live);
+    // The fresh file was loaded without syncs (a crash while loading leaves a file that is discarded): it
+    // is made durable before it replaces the live one, and the replacement after, so that a power loss
+    // never leaves a read store whose checkpoint claims documents the disk does not hold. Part of the time.
+    syncToDisk(fresh);
+    // The live file's WAL would be replayed onto the new file: removed first (the API is stopped).
+    for (const suffix of ['-wal', '-shm']) rmSync(live + suffix, { force: true });
     renameSync(fresh, live);
+    syncToDisk(dirname(live));
+    const seconds = progress.done();
     console.log(
       `rebuilt to position ${position}: ${Math.round(Number(position) / seconds).toLocaleString('en-US')} events/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${phases}`,
     );
@@ -65,6 +71,16 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
   } finally {
     await events.close();
     if (existsSync(fresh)) removeFiles(fresh);
+  }
+}
+
+/** fsync of a file, or of a directory (its entries, as after a rename). */
+function syncToDisk(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
