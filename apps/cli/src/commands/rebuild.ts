@@ -41,6 +41,7 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
         eventsPath: config.eventStore.path,
         events,
         target,
+        targetPath: fresh,
         projection: serviceDeskProjection,
         workers,
         onProgress,
