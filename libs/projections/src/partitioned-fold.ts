@@ -238,7 +238,6 @@ export class PartitionedFold {
    */
   clauses(): EnvelopeClause[] {
     const clauses: EnvelopeClause[] = [];
-    const bounds = this.options.streamBounds;
     for (const model of this.projection.readModels) {
       const own = { from: model.streamPrefix, to: prefixEnd(model.streamPrefix) };
       const also = model.alsoApplies;
