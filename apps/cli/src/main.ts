@@ -38,8 +38,10 @@ commands:
       walk every stream's hash chain; exit 1 naming the first broken link
   verify-figures [--data-dir DIR]
       recompute every read-model document from the events and diff; exit 1 on drift
-  bench-projections [--tickets 150000] [--customers 5] [--samples 200]
-      generate a history, rebuild it (events/s, peak RSS), and measure query latencies
+  bench-projections [--tickets 150000] [--customers 5] [--samples 200] [--rebuild-runs 3]
+                    [--data-dir DIR [--skip-rebuild]]
+      generate a history (kept and reused with --data-dir), rebuild it --rebuild-runs times (events/s,
+      peak RSS, each beside a raw read of the events file; best and median), and measure query latencies
   bench-import [--file ../shared/data/incident_event_log.csv.gz] [--mapping FILE]
       the whole ServiceNow log imported, projected and reported into a fresh store: seconds and peak RSS
   bench-emmett [--seconds 5] [--rounds 2]
