@@ -385,14 +385,14 @@ export class SqliteEventStore implements EventStore {
   sampleStreamIds(upTo: bigint, count: number): string[] {
     const head = Number(upTo);
     const statement = this.db
-      .prepare<[number], { stream_id: string }>(
+      .prepare<[number], string>(
         'SELECT stream_id FROM events WHERE global_position >= ? ORDER BY global_position LIMIT 1',
       )
       .pluck();
     const sample: string[] = [];
     const taken = Math.min(count, head);
     for (let k = 1; k <= taken; k++) {
-      const streamId = statement.get(Math.ceil((k * head) / taken)) as unknown as string | undefined;
+      const streamId = statement.get(Math.ceil((k * head) / taken));
       if (streamId !== undefined) sample.push(streamId);
     }
     return sample;
