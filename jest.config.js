@@ -15,6 +15,8 @@ const common = {
 };
 
 module.exports = {
+  // Says which server-backed contract suites are skipped and why (Jest drops a skipped suite's own output).
+  globalSetup: '<rootDir>/test/support/announce-skipped-suites.js',
   projects: [
     { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

@@ -15,5 +15,4 @@ if (url) {
   describe('event store contract: EventStoreDB', () => {
     it.skip('skipped: no server (EVENTSTORE_URL is not set; e.g. esdb://localhost:2113?tls=false)', () => {});
   });
-  console.warn('EventStoreDB contract suite skipped: no server (set EVENTSTORE_URL to run it)');
 }

@@ -26,5 +26,4 @@ if (url) {
   describe('read store contract: MongoDB', () => {
     it.skip('skipped: no server (MONGODB_URL is not set; e.g. mongodb://localhost:27017/?replicaSet=rs0)', () => {});
   });
-  console.warn('MongoDB contract suite skipped: no server (set MONGODB_URL to run it)');
 }
