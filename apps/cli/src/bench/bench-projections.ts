@@ -2,6 +2,7 @@ import { deterministicId } from '@app/application';
 import { SqliteEventStore } from '@app/event-store';
 import Database from 'better-sqlite3';
 import { fork } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,23 @@ function runChild(args: string[]): Promise<string> {
     child.on('exit', (code) =>
       code === 0 ? resolve(output) : reject(new Error(`${args[0]} exited with ${code}`)),
     );
+  });
+}
+
+/**
+ * A GET whose body is read and dropped, on a kept-alive connection: its status. `node:http` rather than
+ * `fetch`: undici's own allocations made this process collect garbage inside timed requests (scavenges up
+ * to 15 ms, mark-compacts 7-12 ms, seen with --trace-gc), which counted as the API's latency
+ * (docs/performance.md, ninth session).
+ */
+function get(agent: Agent, url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { agent, headers }, (response) => {
+      response.on('data', () => undefined);
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
   });
 }
 
@@ -139,6 +157,7 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
     const { child, url } = await startServer('api', dataDir);
     try {
       const headers = { authorization: 'Bearer dev-reporting-token' };
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const random = (n: number) => Math.floor(Math.random() * n);
       const routes: Array<[string, () => string]> = [
         [
@@ -166,9 +185,8 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
         const timings: number[] = [];
         for (let i = 0; i < samples + 20; i++) {
           const started = performance.now();
-          const response = await fetch(`${url}${path()}`, { headers });
-          await response.arrayBuffer();
-          if (!response.ok) throw new Error(`${name}: ${response.status}`);
+          const status = await get(agent, `${url}${path()}`, headers);
+          if (status !== 200) throw new Error(`${name}: ${status}`);
           if (i >= 20) timings.push(performance.now() - started);
         }
         timings.sort((a, b) => a - b);
