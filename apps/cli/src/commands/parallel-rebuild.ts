@@ -9,9 +9,9 @@ import {
   streamBounds,
 } from '@app/projections';
 import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
-import { closeSync, fsync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { syncToDisk } from './sync-to-disk';
 
 /** What a partition's worker is given. */
 export interface WorkerInput {
@@ -191,7 +191,7 @@ export async function rebuildInParallel(options: {
   }
   const folded = performance.now();
   await target.commit(projection.name, [], head);
-  const written = options.targetPath ? syncInBackground(options.targetPath) : Promise.resolve();
+  const written = options.targetPath ? syncToDisk(options.targetPath) : Promise.resolve();
   // Awaited after the indexes (and its failure reported then, not as an unhandled rejection before).
   written.catch(() => undefined);
   for (const { collection, indexes } of collections) await target.ensureIndexes(collection, indexes);
@@ -205,18 +205,6 @@ export async function rebuildInParallel(options: {
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/** An fsync of `path` started now on libuv's thread pool (whatever this thread does meanwhile). */
-function syncInBackground(path: string): Promise<void> {
-  const fd = openSync(path, 'r');
-  return new Promise<void>((resolve, reject) =>
-    fsync(fd, (error) => {
-      closeSync(fd);
-      if (error) reject(error);
-      else resolve();
-    }),
-  );
-}
 
 /** Writes what a worker sends, answers its loads, and settles when it is done or has failed. */
 function followWorker(

@@ -1,13 +1,14 @@
 import { EventStore, SqliteEventStore } from '@app/event-store';
 import { rebuildProjection, serviceDeskProjection } from '@app/projections';
 import { ReadStore, SqliteReadStore } from '@app/read-store';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ParsedArgs, numberOption } from '../cli-args';
 import { Progress } from '../progress';
 import { openStores } from '../stores';
 import { rebuildInParallel } from './parallel-rebuild';
+import { syncToDisk } from './sync-to-disk';
 
 /**
  * `rebuild`: replay every event into a fresh read store, then swap it in place of the old one (blue/green):
@@ -56,11 +57,11 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
     // The fresh file was loaded without syncs (a crash while loading leaves a file that is discarded): it
     // is made durable before it replaces the live one, and the replacement after, so that a power loss
     // never leaves a read store whose checkpoint claims documents the disk does not hold. Part of the time.
-    syncToDisk(fresh);
+    await syncToDisk(fresh);
     // The live file's WAL would be replayed onto the new file: removed first (the API is stopped).
     for (const suffix of ['-wal', '-shm']) rmSync(live + suffix, { force: true });
     renameSync(fresh, live);
-    syncToDisk(dirname(live));
+    await syncToDisk(dirname(live));
     const seconds = progress.done();
     console.log(
       `rebuilt to position ${position}: ${Math.round(Number(position) / seconds).toLocaleString('en-US')} events/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${phases}`,
@@ -72,16 +73,6 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
   } finally {
     await events.close();
     if (existsSync(fresh)) removeFiles(fresh);
-  }
-}
-
-/** fsync of a file, or of a directory (its entries, as after a rename). */
-function syncToDisk(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

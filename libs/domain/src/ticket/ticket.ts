@@ -82,7 +82,7 @@ export function isOpen(state: ExistingTicket): boolean {
 export function changedTicket(
   state: ExistingTicket,
   at: IsoInstant,
-  changes: Partial<ExistingTicket> = {},
+  changes: Partial<ExistingTicket>,
 ): ExistingTicket {
   const copy: ExistingTicket = {
     exists: true,
