@@ -16,6 +16,20 @@ eventStoreContract('embedded SQLite', async () => {
   };
 });
 
+/** An event of `type` with `data`, as the tests below append them. */
+const newEvent = (type: string, data: object = {}): NewEvent => ({
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: {
+    actor: { id: 'admin-1', role: 'admin' },
+    correlationId: 'corr-1',
+    causationId: 'cmd-1',
+    commandId: 'cmd-1',
+    occurredAt: '2026-03-02T09:00:00.000Z',
+  },
+});
+
 describe('embedded SQLite event store: a stream read past its end, with another connection appending', () => {
   let dir: string;
   let reader: SqliteEventStore;
@@ -32,18 +46,7 @@ describe('embedded SQLite event store: a stream read past its end, with another 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const event = (n: number): NewEvent => ({
-    type: 'AgreementVersionPublished',
-    schemaVersion: 1,
-    data: { n },
-    metadata: {
-      actor: { id: 'admin-1', role: 'admin' },
-      correlationId: 'corr-1',
-      causationId: 'cmd-1',
-      commandId: 'cmd-1',
-      occurredAt: '2026-03-02T09:00:00.000Z',
-    },
-  });
+  const event = (n: number) => newEvent('AgreementVersionPublished', { n });
 
   it("sees the other connection's append on its next read, however often it found the tail empty", async () => {
     await reader.appendToStream('agreement-a', [event(0)]);
@@ -80,18 +83,7 @@ describe('embedded SQLite event store: a stream read past its end, with another 
 describe('embedded SQLite event store: reading the events an envelope selects (a rebuild thread reads its share)', () => {
   let dir: string;
   let store: SqliteEventStore;
-  const event = (type: string): NewEvent => ({
-    type,
-    schemaVersion: 1,
-    data: {},
-    metadata: {
-      actor: { id: 'agent-1', role: 'agent' },
-      correlationId: 'corr-1',
-      causationId: null,
-      commandId: null,
-      occurredAt: '2026-03-02T09:00:00.000Z',
-    },
-  });
+  const event = (type: string) => newEvent(type);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sqlite-es-'));
     store = new SqliteEventStore({ path: join(dir, 'events.db') });
