@@ -124,6 +124,32 @@ export function readStoreContract(
       },
     );
 
+    it.each(['asc', 'desc'] as const)(
+      'gives the first page of a filtered sort %s, whether an index gives the order or not',
+      async (direction) => {
+        await seed();
+        const value = (item: Item, field: string) =>
+          field === 'sla.minutes' ? item.sla.minutes : (item[field as 'breachedAt'] ?? '');
+        for (const field of ['loggedAt', 'breachedAt', 'sla.minutes']) {
+          const page = await store.find<Item>('items', {
+            filter: { customerId: 'globex', open: true },
+            sort: { field, direction },
+            limit: 3,
+          });
+          const expected = items
+            .filter((i) => i.customerId === 'globex' && i.open)
+            .sort((a, b) => {
+              const [av, bv] = [value(a, field), value(b, field)];
+              const order = av < bv ? -1 : av > bv ? 1 : a.id < b.id ? -1 : 1;
+              return direction === 'asc' ? order : -order;
+            })
+            .slice(0, 3)
+            .map((i) => i.id);
+          expect([field, page.map((i) => i.id)]).toEqual([field, expected]);
+        }
+      },
+    );
+
     it('indexes a field declared after documents exist, and still finds them by it', async () => {
       await seed();
       await store.ensureIndexes('items', [{ fields: ['priority', 'loggedAt'] }, { fields: ['sla.minutes'] }]);
