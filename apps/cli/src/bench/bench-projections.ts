@@ -175,12 +175,33 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
       const headers = { authorization: 'Bearer dev-reporting-token' };
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const random = (n: number) => Math.floor(Math.random() * n);
+      // Months of the generated history (2026-01 to 2026-11) and a resolved-between filter of one.
+      const monthOf = (index: number) => `2026-${String(1 + index).padStart(2, '0')}`;
+      const resolvedIn = (month: string) => {
+        const next = new Date(`${month}-01T00:00:00Z`);
+        next.setUTCMonth(next.getUTCMonth() + 1);
+        return `resolvedFrom=${month}-01T00:00:00Z&resolvedTo=${next.toISOString()}`;
+      };
       const routes: Array<[string, () => string]> = [
         [
           'GET /tickets (customer, 50 newest)',
           () => `/tickets?customerId=customer-${1 + random(customers)}&limit=50`,
         ],
         ['GET /tickets (breached, P1)', () => `/tickets?breached=true&priority=P1&limit=50`],
+        ['GET /tickets (recently active)', () => `/tickets?sort=lastEventAt&limit=50`],
+        [
+          'GET /tickets (customer, recently active)',
+          () => `/tickets?customerId=customer-${1 + random(customers)}&sort=lastEventAt&limit=50`,
+        ],
+        [
+          'GET /tickets (resolved in a month)',
+          () => `/tickets?${resolvedIn(monthOf(random(11)))}&sort=resolvedAt&limit=50`,
+        ],
+        [
+          'GET /tickets (customer, resolved in a month)',
+          () =>
+            `/tickets?customerId=customer-${1 + random(customers)}&${resolvedIn(monthOf(random(11)))}&limit=50`,
+        ],
         [
           'GET /tickets/{id} (live clock)',
           () => `/tickets/${deterministicId('generated', String(SEED), String(random(tickets)))}`,
