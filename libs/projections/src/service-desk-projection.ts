@@ -227,8 +227,10 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
     { fields: ['priority', 'loggedAt'] },
     { fields: ['lastEventAt'] },
     { fields: ['customerId', 'lastEventAt'] },
-    { fields: ['resolvedAt'] },
-    { fields: ['customerId', 'resolvedAt'] },
+    // With loggedAt too, a range of resolution dates sorted by logging (the default sort) is read from the
+    // index alone, and only the page's documents are read.
+    { fields: ['resolvedAt', 'loggedAt'] },
+    { fields: ['customerId', 'resolvedAt', 'loggedAt'] },
     { fields: ['breachedAt'] },
     { fields: ['automationDueAt'] },
   ],

@@ -228,7 +228,7 @@ export async function benchProjections(args: ParsedArgs): Promise<void> {
         }
         timings.sort((a, b) => a - b);
         console.log(
-          `${name.padEnd(40)} p50 ${percentile(timings, 0.5).toFixed(1)} ms  p99 ${percentile(timings, 0.99).toFixed(1)} ms (target p99 < 20 ms)`,
+          `${name.padEnd(46)} p50 ${percentile(timings, 0.5).toFixed(1)} ms  p99 ${percentile(timings, 0.99).toFixed(1)} ms (target p99 < 20 ms)`,
         );
       }
     } finally {
