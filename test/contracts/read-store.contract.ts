@@ -150,6 +150,52 @@ export function readStoreContract(
       },
     );
 
+    it('finds an updated document by its new values only, whichever indexed fields changed', async () => {
+      await seed();
+      const ids = async (filter: object) =>
+        (
+          await store.find<Item>('items', {
+            filter: filter as never,
+            sort: { field: 'id', direction: 'asc' },
+          })
+        )
+          .map((i) => i.id)
+          .filter((id) => id === 't-03' || id === 't-04');
+      // t-03 (globex, 2026-03-04) moves to acme and gets a breach; t-04 changes only a field with no index.
+      await store.commit(
+        'p',
+        [
+          { collection: 'items', id: 't-03', doc: { ...items[3], customerId: 'acme', breachedAt: null } },
+          { collection: 'items', id: 't-04', doc: { ...items[4], sla: { minutes: 999 } } },
+        ],
+        26n,
+      );
+      expect(await ids({ customerId: 'acme' })).toEqual(['t-03', 't-04']);
+      expect(await ids({ breachedAt: { $isNull: false } })).toEqual([]);
+      // Then only its logging date changes (the customer column keeps its value), and the breach is back.
+      await store.commit(
+        'p',
+        [
+          {
+            collection: 'items',
+            id: 't-03',
+            doc: { ...items[3], customerId: 'acme', loggedAt: '2026-04-01' },
+          },
+        ],
+        27n,
+      );
+      expect(await ids({ customerId: 'acme' })).toEqual(['t-03', 't-04']);
+      expect(await ids({ customerId: 'globex' })).toEqual([]);
+      expect(await ids({ loggedAt: { $gte: '2026-04-01' } })).toEqual(['t-03']);
+      expect(await ids({ breachedAt: { $isNull: false } })).toEqual(['t-03']);
+      expect(await ids({ 'sla.minutes': 999 })).toEqual(['t-04']);
+      expect(await store.get<Item>('items', 't-03')).toEqual({
+        ...items[3],
+        customerId: 'acme',
+        loggedAt: '2026-04-01',
+      });
+    });
+
     it('indexes a field declared after documents exist, and still finds them by it', async () => {
       await seed();
       await store.ensureIndexes('items', [{ fields: ['priority', 'loggedAt'] }, { fields: ['sla.minutes'] }]);

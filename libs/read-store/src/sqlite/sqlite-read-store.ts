@@ -116,6 +116,17 @@ const sqlValue = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0
 const listed = (columns: readonly string[]) => columns.map((column) => `, ${column}`).join('');
 const placeholders = (columns: readonly string[]) => columns.map(() => ', ?').join('');
 
+/**
+ * How a collection's documents are written by id: `find` reads a row's id and columns (in the order of
+ * `fields`); a new document is inserted, a stored one updated with the columns `changed` (by index).
+ */
+interface Upsert {
+  readonly fields: string[];
+  readonly find: Database.Statement<[string], unknown[]>;
+  readonly insert: Database.Statement;
+  update(changed: readonly number[]): Database.Statement;
+}
+
 /** A prepared write of a collection's documents and the field each column parameter takes. */
 interface ColumnWrite {
   readonly statement: Database.Statement;
@@ -206,7 +217,7 @@ export class SqliteReadStore implements ReadStore {
     this.withoutIdIndex.delete(collection);
   }
 
-  private readonly upserts = new Map<string, ColumnWrite>();
+  private readonly upserts = new Map<string, Upsert>();
   private readonly rowWrites = new Map<string, ColumnWrite>();
 
   /** A collection's write statement, prepared once with the fields it keeps as columns, in column order. */
@@ -227,15 +238,40 @@ export class SqliteReadStore implements ReadStore {
     return write;
   }
 
-  private upsertOf(collection: string, table: string): ColumnWrite {
+  /**
+   * A collection's write by id (see Upsert): the row's columns are read first, and an update assigns only
+   * the columns whose values change, since SQLite rewrites the entry of every index on an assigned column
+   * even when its value stays the same (each in a page of its own, written to the WAL at the commit).
+   */
+  private upsertOf(collection: string, table: string): Upsert {
     this.idIndex(collection, table);
-    return this.columnWrite(
-      this.upserts,
-      collection,
-      (columns) =>
-        `INSERT INTO ${table} (id, doc${listed(columns)}) VALUES (?, ?${placeholders(columns)})
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc${columns.map((column) => `, ${column} = excluded.${column}`).join('')}`,
-    );
+    let upsert = this.upserts.get(collection);
+    if (!upsert) {
+      const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
+      const names = columns.map(([, column]) => column);
+      const updates = new Map<string, Database.Statement>();
+      upsert = {
+        fields: columns.map(([field]) => field),
+        find: this.db
+          .prepare(`SELECT rowid${listed(names)} FROM ${table} WHERE id = ?`)
+          .raw() as Database.Statement<[string], unknown[]>,
+        insert: this.db.prepare(
+          `INSERT INTO ${table} (id, doc${listed(names)}) VALUES (?, ?${placeholders(names)})`,
+        ),
+        update: (changed) => {
+          const key = changed.join(',');
+          let statement = updates.get(key);
+          if (!statement) {
+            const assigned = changed.map((index) => `, ${names[index]} = ?`).join('');
+            statement = this.db.prepare(`UPDATE ${table} SET doc = ?${assigned} WHERE rowid = ?`);
+            updates.set(key, statement);
+          }
+          return statement;
+        },
+      };
+      this.upserts.set(collection, upsert);
+    }
+    return upsert;
   }
 
   /** A bulk load's write of a document by its row number: no lookup by id, no index on ids to update. */
@@ -318,16 +354,29 @@ export class SqliteReadStore implements ReadStore {
           continue;
         }
         // Indexed fields are copied into their columns here, so SQLite never parses the JSON on write.
-        const { statement, fields } = byRow
-          ? this.rowWriteOf(write.collection, table)
-          : this.upsertOf(write.collection, table);
-        const values = fields.map((field) => {
-          if (!(field in write.columns))
-            throw new RangeError(`${write.collection}: no value for column ${field}`);
-          return write.columns[field];
-        });
-        if (byRow) statement.run(write.row, write.id, write.json, ...values);
-        else statement.run(write.id, write.json, ...values);
+        const columnValues = (fields: readonly string[]) =>
+          fields.map((field) => {
+            if (!(field in write.columns))
+              throw new RangeError(`${write.collection}: no value for column ${field}`);
+            return write.columns[field];
+          });
+        if (byRow) {
+          const { statement, fields } = this.rowWriteOf(write.collection, table);
+          statement.run(write.row, write.id, write.json, ...columnValues(fields));
+          continue;
+        }
+        const upsert = this.upsertOf(write.collection, table);
+        const values = columnValues(upsert.fields);
+        const stored = upsert.find.get(write.id);
+        if (stored === undefined) {
+          upsert.insert.run(write.id, write.json, ...values);
+          continue;
+        }
+        // stored[0] is the row id, then the columns in the order of `fields`.
+        const changed: number[] = [];
+        for (let index = 0; index < values.length; index++)
+          if (stored[index + 1] !== values[index]) changed.push(index);
+        upsert.update(changed).run(write.json, ...changed.map((index) => values[index]), stored[0]);
       }
       if (checkpoint)
         moveCheckpoint.run(checkpoint.projection, Number(checkpoint.position), this.now().toISOString());
