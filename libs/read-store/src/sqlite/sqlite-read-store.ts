@@ -112,6 +112,14 @@ export function prepareWrite(write: DocumentWrite, fields: readonly string[]): P
 /** SQLite stores booleans from JSON as 0/1: compare them the same way. */
 const sqlValue = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
+/** A write's values of the columns `fields`, in that order. */
+function columnValues(write: PreparedWrite, fields: readonly string[]): unknown[] {
+  return fields.map((field) => {
+    if (!(field in write.columns)) throw new RangeError(`${write.collection}: no value for column ${field}`);
+    return write.columns[field];
+  });
+}
+
 /** Column names after the fixed ones of an INSERT, and their parameters. */
 const listed = (columns: readonly string[]) => columns.map((column) => `, ${column}`).join('');
 const placeholders = (columns: readonly string[]) => columns.map(() => ', ?').join('');
@@ -354,19 +362,13 @@ export class SqliteReadStore implements ReadStore {
           continue;
         }
         // Indexed fields are copied into their columns here, so SQLite never parses the JSON on write.
-        const columnValues = (fields: readonly string[]) =>
-          fields.map((field) => {
-            if (!(field in write.columns))
-              throw new RangeError(`${write.collection}: no value for column ${field}`);
-            return write.columns[field];
-          });
         if (byRow) {
           const { statement, fields } = this.rowWriteOf(write.collection, table);
-          statement.run(write.row, write.id, write.json, ...columnValues(fields));
+          statement.run(write.row, write.id, write.json, ...columnValues(write, fields));
           continue;
         }
         const upsert = this.upsertOf(write.collection, table);
-        const values = columnValues(upsert.fields);
+        const values = columnValues(write, upsert.fields);
         const stored = upsert.find.get(write.id);
         if (stored === undefined) {
           upsert.insert.run(write.id, write.json, ...values);
