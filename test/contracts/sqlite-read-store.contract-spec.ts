@@ -1,4 +1,5 @@
 import { SqliteReadStore, prepareWrite } from '@app/read-store';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,5 +109,77 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
     );
     expect(await failure(bulk.ensureIndexes('tickets', [{ fields }]))).toMatch(/UNIQUE constraint failed/);
     bulk.discard();
+  });
+});
+
+describe('embedded SQLite: statistics for the query planner', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-stats-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('analyzes a freshly loaded file when it is opened, so that a common value is read in the sort index', async () => {
+    const path = join(dir, 'read.db');
+    const fields = ['status', 'lastEventAt'];
+    const bulk = new SqliteReadStore({ path, bulkLoad: true });
+    await bulk.ensureFields('tickets', fields);
+    // 2,000 tickets, all closed but ten, their last events in order.
+    const docs = Array.from({ length: 2000 }, (_, n) => ({
+      id: `t-${String(n).padStart(4, '0')}`,
+      status: n % 200 === 0 ? 'open' : 'closed',
+      lastEventAt: `2026-03-01T00:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(4, '0')}Z`,
+    }));
+    bulk.writePrepared(
+      docs.map((doc, n) => prepareWrite({ collection: 'tickets', id: doc.id, doc, row: n + 1 }, fields)),
+    );
+    await bulk.ensureIndexes('tickets', [{ fields: ['status'] }, { fields: ['lastEventAt'] }]);
+    await bulk.close();
+    const raw = new Database(path, { readonly: true });
+    const statistics = () =>
+      (raw.prepare("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").get() === undefined
+        ? []
+        : (raw
+            .prepare('SELECT DISTINCT idx FROM sqlite_stat1 WHERE tbl = ?')
+            .pluck()
+            .all('docs_tickets') as string[])
+      ).sort();
+    const indexFor = (status: string) =>
+      (
+        raw
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT rowid FROM docs_tickets WHERE "f_status" = '${status}' ORDER BY "f_lastEventAt" DESC, id DESC LIMIT 20`,
+          )
+          .all() as Array<{ detail: string }>
+      )
+        .map((row) => row.detail)
+        .join(' ');
+    try {
+      expect(statistics()).toEqual([]);
+      const live = new SqliteReadStore({ path });
+      try {
+        expect(statistics()).toEqual(['ix_tickets_lastEventAt', 'ix_tickets_status', 'ux_tickets_id']);
+        expect(indexFor('closed')).toContain('ix_tickets_lastEventAt');
+        expect(indexFor('open')).toContain('ix_tickets_status');
+        const newest = async (status: string) =>
+          (
+            await live.find<{ id: string }>('tickets', {
+              filter: { status },
+              sort: { field: 'lastEventAt', direction: 'desc' },
+              limit: 3,
+            })
+          ).map((doc) => doc.id);
+        const expected = (status: string) =>
+          docs
+            .filter((doc) => doc.status === status)
+            .sort((a, b) => (a.lastEventAt < b.lastEventAt ? 1 : -1))
+            .slice(0, 3)
+            .map((doc) => doc.id);
+        expect(await newest('closed')).toEqual(expected('closed'));
+        expect(await newest('open')).toEqual(expected('open'));
+      } finally {
+        await live.close();
+      }
+    } finally {
+      raw.close();
+    }
   });
 });

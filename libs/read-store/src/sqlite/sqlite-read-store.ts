@@ -120,6 +120,9 @@ function columnValues(write: PreparedWrite, fields: readonly string[]): unknown[
   });
 }
 
+/** How often an open store refreshes the query planner's statistics (see SqliteReadStore.optimize). */
+const OPTIMIZE_INTERVAL_MS = 60 * 60 * 1000;
+
 /** Column names after the fixed ones of an INSERT, and their parameters. */
 const listed = (columns: readonly string[]) => columns.map((column) => `, ${column}`).join('');
 const placeholders = (columns: readonly string[]) => columns.map(() => ', ?').join('');
@@ -179,6 +182,31 @@ export class SqliteReadStore implements ReadStore {
       );
     `);
     this.now = options.now ?? (() => new Date());
+    if (!this.bulkLoad) {
+      // Statistics for the query planner (see optimize): on opening, every table that has none or has grown
+      // or shrunk tenfold since is analyzed, then hourly, after new indexes, and before closing.
+      this.optimize(0x10002);
+      this.optimizer = setInterval(() => this.optimize(), OPTIMIZE_INTERVAL_MS);
+      this.optimizer.unref();
+    }
+  }
+
+  private optimizer: NodeJS.Timeout | null = null;
+
+  /**
+   * SQLite's \`PRAGMA optimize\`, which keeps the statistics its query planner reads (\`ANALYZE\`) up to date.
+   * Without them the planner takes an index on an equal field over one in the sort's order whatever the
+   * counts: a page of closed tickets by last event sorted all 75,000 of them (280 ms at 150,000 tickets)
+   * instead of walking the last-event index (0.2 ms). A busy database is left for the next run: statistics
+   * are no data, and a read model is never wrong without them, only slower.
+   */
+  private optimize(mask?: number): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma(mask === undefined ? 'optimize' : `optimize = ${mask}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    }
   }
 
   /** This connection's page cache (see CACHE_KB). */
@@ -629,6 +657,9 @@ export class SqliteReadStore implements ReadStore {
         ].join(', ');
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${indexed})`);
       }
+      // A bulk load leaves its statistics to the connections that use it (on opening, see optimize). A new
+      // index with none while its table's others have some misleads the planner more than no statistics.
+      if (!this.bulkLoad) this.optimize(0x10002);
     } finally {
       this.db.pragma(`cache_size = -${this.cacheKb()}`);
     }
@@ -636,10 +667,12 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    if (this.optimizer) clearInterval(this.optimizer);
     try {
       // Every table leaves a bulk load with its unique index on ids, as normal use expects.
       for (const collection of [...this.withoutIdIndex]) this.idIndex(collection, tableOf(collection));
       if (this.bulkLoad) this.db.pragma('journal_mode = WAL');
+      else this.optimize();
     } finally {
       this.db.close();
     }
@@ -647,6 +680,7 @@ export class SqliteReadStore implements ReadStore {
 
   /** Closes a bulk load that failed, without finishing it: its file is to be deleted. */
   discard(): void {
+    if (this.optimizer) clearInterval(this.optimizer);
     if (this.db.open) this.db.close();
   }
 }
