@@ -78,9 +78,12 @@ export class ReadQueries {
     const filter = Object.fromEntries(
       Object.entries(conditions).filter(([, value]) => value !== undefined),
     ) as Filter;
+    // Priorities sort by urgency: descending (the default order) puts P1 first, which their codes sort last.
+    const flip = { asc: 'desc', desc: 'asc' } as const;
+    const direction = query.sort === 'priority' ? flip[query.direction] : query.direction;
     const docs = await this.readStore.find<TicketDoc>('tickets', {
       filter,
-      sort: { field: query.sort, direction: query.direction },
+      sort: { field: query.sort, direction },
       limit: query.limit + 1,
       after: query.after,
     });

@@ -33,7 +33,9 @@ export class ListTicketsQuery {
   @IsOptional() @IsISO8601({ strict: true }) resolvedFrom?: string;
   @IsOptional() @IsISO8601({ strict: true }) resolvedTo?: string;
 
+  /** loggedAt (default), resolvedAt, lastEventAt, or priority by urgency (`desc` lists P1 first); ties by id. */
   @IsOptional() @IsIn(TICKET_SORT_FIELDS) sort?: TicketSortField;
+  /** desc (default: newest, or most urgent, first) or asc. */
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
