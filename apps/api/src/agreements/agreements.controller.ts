@@ -2,17 +2,18 @@ import { AgreementRepository, ForbiddenError, NotFoundError, TicketCommandOption
 import { AgreementTerms, Principal, canSeeCustomer } from '@app/domain';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { CommandResponse, commandResponse, withEtag } from '../common/command-response';
-import { IsId } from '../common/dto-rules';
+import { ID_PATTERN, IsId } from '../common/dto-rules';
 import { CommandContext } from '../http/command-context';
 import { CreateAgreementCommand, ExecuteAgreementCommand } from './agreement-bus';
 import { CreateAgreementDto } from './create-agreement/create-agreement.dto';
 import { PublishAgreementVersionDto } from './publish-agreement-version/publish-agreement-version.dto';
 
 class AgreementIdParams {
+  @ApiProperty({ description: 'The agreement id', pattern: ID_PATTERN.source })
   @IsId()
   agreementId!: string;
 }

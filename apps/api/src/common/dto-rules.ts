@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidationOptions } from 'class-validator';
 
@@ -20,6 +21,7 @@ export const IsText = (max: number) => applyDecorators(IsString(), IsNotEmpty(),
 export const IsOptionalText = (max: number) => applyDecorators(IsOptional(), IsString(), MaxLength(max));
 
 export class TicketIdParams {
+  @ApiProperty({ description: 'The ticket id', pattern: ID_PATTERN.source })
   @IsId()
   ticketId!: string;
 }

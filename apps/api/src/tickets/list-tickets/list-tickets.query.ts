@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PRIORITIES, Priority } from '@app/domain';
 import { TICKET_SORT_FIELDS, TicketSortField } from '@app/projections';
 import { Transform, Type } from 'class-transformer';
@@ -15,35 +16,112 @@ import {
 } from 'class-validator';
 import { IsId } from '../../common/dto-rules';
 
+const KINDS = ['incident', 'service_request', 'user_error'];
+const STATUSES = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'];
+
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListTicketsQuery {
-  @IsOptional() @IsId() customerId?: string;
-  @IsOptional() @IsId() service?: string;
-  @IsOptional() @IsIn(['incident', 'service_request', 'user_error']) kind?: string;
-  @IsOptional() @IsIn(['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed']) status?: string;
-  @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+  @ApiPropertyOptional({ description: "Only this customer's tickets (within the caller's scope)" })
+  @IsOptional()
+  @IsId()
+  customerId?: string;
+
+  @ApiPropertyOptional({ description: 'Only tickets of this service' })
+  @IsOptional()
+  @IsId()
+  service?: string;
+
+  @ApiPropertyOptional({ enum: KINDS })
+  @IsOptional()
+  @IsIn(KINDS)
+  kind?: string;
+
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ enum: PRIORITIES })
+  @IsOptional()
+  @IsIn(PRIORITIES)
+  priority?: Priority;
 
   /** true: past the resolution target by now; false: not (yet). */
-  @IsOptional() @Transform(toBoolean) @IsBoolean() breached?: boolean;
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description: 'true: past the resolution target by now; false: not (yet)',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  breached?: boolean;
 
-  @IsOptional() @IsISO8601({ strict: true }) loggedFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) loggedTo?: string;
-  @IsOptional() @IsISO8601({ strict: true }) resolvedFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) resolvedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Logged at or after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  loggedFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Logged before this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  loggedTo?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Finally resolved at or after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  resolvedFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Finally resolved before this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  resolvedTo?: string;
 
   /** loggedAt (default), resolvedAt, lastEventAt, or priority by urgency (`desc` lists P1 first); ties by id. */
-  @IsOptional() @IsIn(TICKET_SORT_FIELDS) sort?: TicketSortField;
-  /** desc (default: newest, or most urgent, first) or asc. */
-  @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({
+    enum: TICKET_SORT_FIELDS,
+    description:
+      'loggedAt (default), resolvedAt, lastEventAt, or priority by urgency (desc lists P1 first); ties by id',
+  })
+  @IsOptional()
+  @IsIn(TICKET_SORT_FIELDS)
+  sort?: TicketSortField;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  /** desc (default: newest, or most urgent, first) or asc. */
+  @ApiPropertyOptional({
+    enum: ['asc', 'desc'],
+    description: 'desc (default: newest, or most urgent, first) or asc',
+  })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+    description: 'Tickets per page (default 50)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 
   /** The `nextCursor` of the previous page. */
-  @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (same sort and order)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 
   /** Read-your-writes: answer once the read models have applied this global position. */
+  @ApiPropertyOptional({
+    pattern: '^\\d{1,19}$',
+    description: 'Read-your-writes: answer once the read models have applied this global position',
+  })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'after must be a global position (digits)' })
   after?: string;
