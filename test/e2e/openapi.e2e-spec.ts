@@ -7,17 +7,37 @@ interface Parameter {
 }
 interface Operation {
   readonly parameters?: readonly Parameter[];
+  readonly responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+}
+interface Schema {
+  readonly $ref?: string;
+  readonly type?: string;
+  readonly required?: readonly string[];
+  readonly properties?: Record<string, Schema>;
+  readonly items?: Schema;
+  readonly allOf?: readonly Schema[];
 }
 
 /** What a frontend team generates its client from: every route's parameters must be in /docs-json. */
 describe('the OpenAPI document', () => {
   let t: TestApp;
   let paths: Record<string, Record<string, Operation>>;
+  let schemas: Record<string, Schema>;
 
   beforeAll(async () => {
     t = await startTestApp('2026-03-02T08:00:00Z');
-    paths = (await t.as(TOKENS.agent).get('/docs-json').expect(200)).body.paths;
+    const document = (await t.as(TOKENS.agent).get('/docs-json').expect(200)).body;
+    ({ paths } = document);
+    schemas = document.components.schemas;
   });
+  /** A schema's properties, those of the schemas it refers to or extends included. */
+  const propertiesOf = (schema: Schema): string[] => {
+    if (schema.$ref) return propertiesOf(schemas[schema.$ref.split('/').pop() as string]);
+    return [
+      ...Object.keys(schema.properties ?? {}),
+      ...(schema.allOf ?? []).flatMap((part) => propertiesOf(part)),
+    ].sort();
+  };
   afterAll(() => t.close());
 
   const names = (operation: Operation, where: string) =>
@@ -78,5 +98,45 @@ describe('the OpenAPI document', () => {
       schema: { enum: string[] };
     };
     expect(sort.schema.enum).toEqual(['loggedAt', 'resolvedAt', 'lastEventAt', 'priority']);
+  });
+
+  it('gives every error answer the one error shape', () => {
+    const untyped: string[] = [];
+    for (const [path, operations] of Object.entries(paths))
+      for (const [method, operation] of Object.entries(operations))
+        for (const [status, response] of Object.entries(operation.responses))
+          if (
+            Number(status) >= 400 &&
+            response.content?.['application/json']?.schema.$ref !== '#/components/schemas/ErrorResponse'
+          )
+            untyped.push(`${method.toUpperCase()} ${path} ${status}`);
+    expect(untyped).toEqual([]);
+    expect(schemas.ErrorResponse.required).toEqual(['statusCode', 'error', 'code', 'message']);
+    expect(propertiesOf(schemas.ErrorResponse)).toContain('fields');
+  });
+
+  it('describes what a command answers and what the ticket list answers', () => {
+    const answer = (path: string, method: string, status: string) =>
+      propertiesOf(paths[path][method].responses[status].content?.['application/json'].schema as Schema);
+    expect(answer('/tickets', 'post', '201')).toEqual(
+      ['events', 'globalPosition', 'replayed', 'streamRevision', 'ticketId'].sort(),
+    );
+    expect(answer('/tickets/{ticketId}/resolve', 'post', '200')).toEqual(
+      ['events', 'globalPosition', 'replayed', 'streamRevision'].sort(),
+    );
+    expect(answer('/tickets', 'get', '200')).toEqual(['items', 'nextCursor']);
+    const item = schemas.TicketListPageResponse.properties?.items.items as Schema;
+    expect(propertiesOf(item)).toEqual(
+      expect.arrayContaining(['ticketId', 'status', 'priority', 'sla', 'loggedAt']),
+    );
+    expect(propertiesOf(schemas.SlaSummaryResponse)).toEqual(
+      expect.arrayContaining([
+        'clock',
+        'elapsedBusinessMinutes',
+        'remainingBusinessMinutes',
+        'breached',
+        'dueAt',
+      ]),
+    );
   });
 });

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ErrorFilter } from './http/error-filter';
+import { withErrorSchema } from './http/openapi';
 import { PrototypedExpressAdapter } from './http/express-adapter';
 import { strictValidationPipe } from './http/validation';
 
@@ -21,17 +22,19 @@ export async function createApp(
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Service desk SLA API')
-      .setDescription(
-        'Event-sourced service desk: commands append ticket events; queries fold them. ' +
-          'Errors share one shape: {statusCode, error, code, message, ...details}.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = withErrorSchema(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Service desk SLA API')
+        .setDescription(
+          'Event-sourced service desk: commands append ticket events; queries fold them. ' +
+            'Errors share one shape: {statusCode, error, code, message, ...details}.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

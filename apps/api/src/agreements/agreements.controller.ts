@@ -19,6 +19,7 @@ class AgreementIdParams {
 }
 
 class CreatedAgreementResponse extends CommandResponse {
+  @ApiProperty({ description: 'The new agreement id' })
   agreementId!: string;
 }
 

@@ -1,7 +1,7 @@
 import { TicketCommandOptions } from '@app/application';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CommandResponse, commandResponse, withEtag } from '../common/command-response';
 import { TicketIdParams } from '../common/dto-rules';
@@ -29,6 +29,7 @@ import { CorrectUserErrorCategoryDto } from './correct-user-error-category/corre
 import { RevokeChargeWaiverDto } from './revoke-charge-waiver/revoke-charge-waiver.dto';
 
 class LoggedTicketResponse extends CommandResponse {
+  @ApiProperty({ description: 'The new ticket id' })
   ticketId!: string;
 }
 
@@ -78,6 +79,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/acknowledge')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Acknowledge a logged ticket (stops the response clock), optionally taking it' })
   acknowledge(
     @Param() { ticketId }: TicketIdParams,
@@ -90,6 +92,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/assign')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Assign an open ticket to an agent' })
   assign(
     @Param() { ticketId }: TicketIdParams,
@@ -102,6 +105,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/change-priority')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Change the priority of an open ticket, with a reason' })
   changePriority(
     @Param() { ticketId }: TicketIdParams,
@@ -114,6 +118,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/record-customer-update')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Record an update given to the customer' })
   recordCustomerUpdate(
     @Param() { ticketId }: TicketIdParams,
@@ -126,6 +131,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/request-user-info')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Ask the user for information: the ticket awaits the user and the clock pauses' })
   requestUserInfo(
     @Param() { ticketId }: TicketIdParams,
@@ -138,6 +144,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/record-user-response')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: "Record the user's answer: the ticket is in progress again and the clock runs" })
   recordUserResponse(
     @Param() { ticketId }: TicketIdParams,
@@ -150,6 +157,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/reclassify-as-user-error')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Reclassify as a user error, chargeable per the rate card' })
   reclassifyAsUserError(
     @Param() { ticketId }: TicketIdParams,
@@ -162,6 +170,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/revoke-user-error-reclassification')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Revoke the user-error reclassification: the kind it was logged as is restored' })
   revokeUserError(
     @Param() { ticketId }: TicketIdParams,
@@ -174,6 +183,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/log-effort')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Log minutes of effort (priced for hourly user-error categories)' })
   logEffort(
     @Param() { ticketId }: TicketIdParams,
@@ -186,6 +196,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/resolve')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Resolve: the clock stops and the customer is asked to confirm' })
   resolve(
     @Param() { ticketId }: TicketIdParams,
@@ -198,6 +209,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/confirm')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'The customer confirms the resolution: the ticket is closed' })
   confirm(
     @Param() { ticketId }: TicketIdParams,
@@ -210,6 +222,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/reject-resolution')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'The customer rejects the resolution: the ticket reopens and the clock runs' })
   rejectResolution(
     @Param() { ticketId }: TicketIdParams,
@@ -222,6 +235,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/auto-close')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({
     summary: 'Close a resolved ticket nobody answered, once the agreed business days have passed',
   })
@@ -236,6 +250,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/close-unresolved')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Close unresolved: the fix is tracked as a problem or known error' })
   closeUnresolved(
     @Param() { ticketId }: TicketIdParams,
@@ -248,6 +263,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/waive-charge')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Waive the charge of a user error, with the reason and who approved it' })
   waiveCharge(
     @Param() { ticketId }: TicketIdParams,
@@ -260,6 +276,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/revoke-charge-waiver')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: 'Correction: withdraw a waiver, the charge applies again' })
   revokeChargeWaiver(
     @Param() { ticketId }: TicketIdParams,
@@ -272,6 +289,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/correct-effort')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({
     summary: 'Correction: set the total logged effort, with a reason (a new event, never an edit)',
   })
@@ -286,6 +304,7 @@ export class TicketCommandsController {
 
   @Post(':ticketId/correct-user-error-category')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandResponse })
   @ApiOperation({ summary: "Correction: change a user error's rate-card category, with a reason" })
   correctUserErrorCategory(
     @Param() { ticketId }: TicketIdParams,

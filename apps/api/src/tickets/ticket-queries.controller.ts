@@ -12,6 +12,7 @@ import { ReadYourWrites } from '../projection/read-your-writes';
 import { decodeCursor, encodeCursor } from './list-tickets/cursor';
 import { ListTicketsQuery } from './list-tickets/list-tickets.query';
 import { slaResponse } from './ticket-detail/ticket-detail.response';
+import { TicketListPageResponse } from './list-tickets/ticket-list.response';
 
 @ApiTags('ticket queries')
 @ApiBearerAuth()
@@ -32,11 +33,15 @@ export class TicketQueriesController {
     summary:
       'Tickets from the read model: filters, sorting, cursor pagination; each with its live SLA summary',
   })
+  @ApiResponse({ status: 200, type: TicketListPageResponse })
   @ApiResponse({
     status: 503,
     description: '`after` given and the read models have not reached it within 5 s',
   })
-  async list(@Query() query: ListTicketsQuery, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Query() query: ListTicketsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TicketListPageResponse> {
     if (query.customerId !== undefined && !canSeeCustomer(principal, query.customerId)) {
       throw new ForbiddenError(`${principal.id} may not see tickets of customer ${query.customerId}`);
     }
