@@ -115,7 +115,7 @@ describe('the OpenAPI document', () => {
     expect(propertiesOf(schemas.ErrorResponse)).toContain('fields');
   });
 
-  it('describes what a command answers and what the ticket list answers', () => {
+  it('describes what commands, the ticket list, the ticket detail and the reports answer', () => {
     const answer = (path: string, method: string, status: string) =>
       propertiesOf(paths[path][method].responses[status].content?.['application/json'].schema as Schema);
     expect(answer('/tickets', 'post', '201')).toEqual(
@@ -129,6 +129,19 @@ describe('the OpenAPI document', () => {
     expect(propertiesOf(item)).toEqual(
       expect.arrayContaining(['ticketId', 'status', 'priority', 'sla', 'loggedAt']),
     );
+    expect(answer('/tickets/{ticketId}', 'get', '200')).toEqual(
+      expect.arrayContaining(['ticketId', 'status', 'requester', 'sla', 'charge', 'streamRevision']),
+    );
+    expect(answer('/reports/sla', 'get', '200')).toEqual(
+      expect.arrayContaining(['customerId', 'month', 'incidents', 'groups', 'serviceRequests', 'userErrors']),
+    );
+    expect(propertiesOf(schemas.SlaFiguresResponse)).toEqual(
+      expect.arrayContaining(['compliancePercent', 'p90ResolutionMinutes', 'firstTimeRightPercent']),
+    );
+    expect(answer('/reports/charges', 'get', '200')).toEqual(
+      expect.arrayContaining(['lines', 'totals', 'asOf']),
+    );
+    expect(paths['/reports/charges'].get.responses['200'].content?.['text/csv'].schema.type).toBe('string');
     expect(propertiesOf(schemas.SlaSummaryResponse)).toEqual(
       expect.arrayContaining([
         'clock',

@@ -2,7 +2,16 @@ import { ForbiddenError } from '@app/application';
 import { Principal, canSeeCustomer } from '@app/domain';
 import { AuditReports, ReadQueries } from '@app/projections';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ChargesReportResponse, SlaReportResponse } from './report.schema';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { wantsCsv } from '../http/csv';
@@ -44,6 +53,14 @@ export class ReportsController {
   @ApiOperation({
     summary:
       'SLA performance of a customer in a month (incidents only; service requests and user errors apart), optionally grouped by service and/or priority',
+  })
+  @ApiExtraModels(SlaReportResponse)
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SlaReportResponse) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
   })
   async sla(
     @Query() query: SlaReportQuery,
@@ -121,6 +138,14 @@ export class ReportsController {
   @ApiOperation({
     summary:
       'Chargeable user errors of a customer closed in a month: one line per ticket, totals per currency',
+  })
+  @ApiExtraModels(ChargesReportResponse)
+  @ApiResponse({
+    status: 200,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ChargesReportResponse) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
   })
   async charges(
     @Query() query: ChargesReportQuery,

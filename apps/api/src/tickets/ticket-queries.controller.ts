@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from './list-tickets/cursor';
 import { ListTicketsQuery } from './list-tickets/list-tickets.query';
 import { slaResponse } from './ticket-detail/ticket-detail.response';
 import { TicketListPageResponse } from './list-tickets/ticket-list.response';
+import { TicketDetailResponse } from './ticket-detail/ticket-detail.schema';
 
 @ApiTags('ticket queries')
 @ApiBearerAuth()
@@ -99,6 +100,7 @@ export class TicketQueriesController {
     summary:
       'A ticket with its live SLA clock, folded from its events at request time; with asOf, as it stood then',
   })
+  @ApiResponse({ status: 200, type: TicketDetailResponse })
   async detail(
     @Param() { ticketId }: TicketIdParams,
     @Query() query: TicketDetailQuery,

@@ -1,10 +1,12 @@
 import { TicketView } from '@app/application';
 import { SlaClock } from '@app/domain';
+import { SlaSummaryResponse } from '../list-tickets/ticket-list.response';
+import { TicketDetailResponse } from './ticket-detail.schema';
 
 const wholeMinutes = (ms: number) => Math.floor(ms / 60_000);
 
 /** The SLA clock in whole business minutes (rounded down); verdicts are taken on exact milliseconds. */
-export function slaResponse(sla: SlaClock) {
+export function slaResponse(sla: SlaClock): SlaSummaryResponse {
   return {
     asOf: sla.asOf,
     clock: sla.clock,
@@ -23,7 +25,7 @@ export function slaResponse(sla: SlaClock) {
   };
 }
 
-export function ticketDetailResponse(view: TicketView) {
+export function ticketDetailResponse(view: TicketView): TicketDetailResponse {
   const { ticket } = view;
   return {
     ticketId: ticket.ticketId,
@@ -48,7 +50,7 @@ export function ticketDetailResponse(view: TicketView) {
     chargeWaiver: ticket.chargeWaiver,
     // What the automation did: follow-ups of the current wait for the user, escalations made.
     followUp: ticket.followUp ?? null,
-    escalations: ticket.escalations ?? [],
+    escalations: [...(ticket.escalations ?? [])],
     agreement: { agreementId: ticket.agreementId, version: ticket.agreementVersion },
     sla: slaResponse(view.sla),
     charge: view.charge,
