@@ -115,7 +115,7 @@ describe('the OpenAPI document', () => {
     expect(propertiesOf(schemas.ErrorResponse)).toContain('fields');
   });
 
-  it('describes what commands, the ticket list, the ticket detail and the reports answer', () => {
+  it('describes what commands, the ticket list and views and the reports answer', () => {
     const answer = (path: string, method: string, status: string) =>
       propertiesOf(paths[path][method].responses[status].content?.['application/json'].schema as Schema);
     expect(answer('/tickets', 'post', '201')).toEqual(
@@ -131,6 +131,27 @@ describe('the OpenAPI document', () => {
     );
     expect(answer('/tickets/{ticketId}', 'get', '200')).toEqual(
       expect.arrayContaining(['ticketId', 'status', 'requester', 'sla', 'charge', 'streamRevision']),
+    );
+    expect(answer('/tickets/{ticketId}/timeline', 'get', '200')).toEqual([
+      'entries',
+      'statusPeriods',
+      'ticketId',
+    ]);
+    expect(answer('/tickets/{ticketId}/history', 'get', '200')).toEqual([
+      'events',
+      'nextRevision',
+      'ticketId',
+    ]);
+    expect(propertiesOf(schemas.HistoryEventResponse)).toEqual(
+      expect.arrayContaining([
+        'eventId',
+        'type',
+        'schemaVersion',
+        'occurredAt',
+        'recordedAt',
+        'actor',
+        'data',
+      ]),
     );
     expect(answer('/reports/sla', 'get', '200')).toEqual(
       expect.arrayContaining(['customerId', 'month', 'incidents', 'groups', 'serviceRequests', 'userErrors']),

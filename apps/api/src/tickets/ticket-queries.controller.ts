@@ -14,6 +14,7 @@ import { ListTicketsQuery } from './list-tickets/list-tickets.query';
 import { slaResponse } from './ticket-detail/ticket-detail.response';
 import { TicketListPageResponse } from './list-tickets/ticket-list.response';
 import { TicketDetailResponse } from './ticket-detail/ticket-detail.schema';
+import { TicketHistoryResponse, TicketTimelineResponse } from './ticket-history/ticket-history.schema';
 
 @ApiTags('ticket queries')
 @ApiBearerAuth()
@@ -112,17 +113,22 @@ export class TicketQueriesController {
 
   @Get(':ticketId/timeline')
   @ApiOperation({ summary: 'The history in words (who, when, what) and the time spent in each status' })
-  async timeline(@Param() { ticketId }: TicketIdParams, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({ status: 200, type: TicketTimelineResponse })
+  async timeline(
+    @Param() { ticketId }: TicketIdParams,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TicketTimelineResponse> {
     return { ticketId, ...(await this.queries.timeline(ticketId, principal)) };
   }
 
   @Get(':ticketId/history')
   @ApiOperation({ summary: 'Every event of the ticket in order, with who, when and why; paged by revision' })
+  @ApiResponse({ status: 200, type: TicketHistoryResponse })
   async history(
     @Param() { ticketId }: TicketIdParams,
     @Query() query: TicketHistoryQuery,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): Promise<TicketHistoryResponse> {
     const page = await this.queries.history(ticketId, principal, {
       fromRevision: query.fromRevision ?? 0,
       limit: query.limit ?? 100,
