@@ -153,6 +153,15 @@ describe('the OpenAPI document', () => {
         'data',
       ]),
     );
+    expect(answer('/agreements/{agreementId}', 'get', '200')).toEqual([
+      'agreementId',
+      'customerId',
+      'exists',
+      'name',
+      'services',
+      'versions',
+    ]);
+    expect(answer('/health', 'get', '200')).toEqual(['eventStore', 'projections', 'status']);
     expect(answer('/reports/sla', 'get', '200')).toEqual(
       expect.arrayContaining(['customerId', 'month', 'incidents', 'groups', 'serviceRequests', 'userErrors']),
     );

@@ -11,11 +11,37 @@ import { CommandContext } from '../http/command-context';
 import { CreateAgreementCommand, ExecuteAgreementCommand } from './agreement-bus';
 import { CreateAgreementDto } from './create-agreement/create-agreement.dto';
 import { PublishAgreementVersionDto } from './publish-agreement-version/publish-agreement-version.dto';
+import { AgreementTermsDto } from './publish-agreement-version/agreement-terms.dto';
 
 class AgreementIdParams {
   @ApiProperty({ description: 'The agreement id', pattern: ID_PATTERN.source })
   @IsId()
   agreementId!: string;
+}
+
+class AgreementVersionResponse {
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  effectiveFrom!: string;
+  @ApiProperty({ type: AgreementTermsDto, description: 'As published (the body of POST .../versions)' })
+  terms!: AgreementTerms;
+}
+
+/** GET /agreements/{id}: the agreement and every version published, in order. */
+class AgreementResponse {
+  @ApiProperty({ enum: [true] })
+  exists!: true;
+  @ApiProperty()
+  agreementId!: string;
+  @ApiProperty()
+  customerId!: string;
+  @ApiProperty()
+  name!: string;
+  @ApiProperty({ type: [String] })
+  services!: readonly string[];
+  @ApiProperty({ type: [AgreementVersionResponse] })
+  versions!: readonly AgreementVersionResponse[];
 }
 
 class CreatedAgreementResponse extends CommandResponse {
@@ -78,7 +104,11 @@ export class AgreementsController {
 
   @Get(':agreementId')
   @ApiOperation({ summary: 'An agreement with all its published versions' })
-  async get(@Param() { agreementId }: AgreementIdParams, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({ status: 200, type: AgreementResponse })
+  async get(
+    @Param() { agreementId }: AgreementIdParams,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AgreementResponse> {
     const agreement = await this.agreements.load(agreementId);
     if (!agreement.exists)
       throw new NotFoundError('agreement_not_found', `agreement ${agreementId} does not exist`);
