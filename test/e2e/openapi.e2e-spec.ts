@@ -162,6 +162,17 @@ describe('the OpenAPI document', () => {
       'versions',
     ]);
     expect(answer('/health', 'get', '200')).toEqual(['eventStore', 'projections', 'status']);
+    for (const diff of ['/reports/sla/diff', '/reports/charges/diff'])
+      expect(answer(diff, 'get', '200')).toEqual(
+        expect.arrayContaining(['before', 'after', 'changes', 'from', 'to']),
+      );
+    expect(propertiesOf(schemas.TicketFactsChangeResponse)).toEqual([
+      'after',
+      'before',
+      'causedBy',
+      'change',
+      'ticketId',
+    ]);
     expect(answer('/reports/sla', 'get', '200')).toEqual(
       expect.arrayContaining(['customerId', 'month', 'incidents', 'groups', 'serviceRequests', 'userErrors']),
     );

@@ -1,6 +1,8 @@
 import { ChargeLine, CurrencyTotal, PRIORITIES, SlaFigures } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CausingEvent, Change, TicketFactsDoc } from '@app/projections';
 import { ChargeResponse } from '../tickets/ticket-detail/ticket-detail.schema';
+import { ActorResponse } from '../tickets/ticket-history/ticket-history.schema';
 
 const count = { type: 'integer' } as const;
 const nullablePercent = {
@@ -57,14 +59,26 @@ export class SlaGroupResponse {
   figures!: SlaFiguresResponse;
 }
 
+/** The SLA figures of a customer-month (a report's body, and each side of a diff). */
+export class SlaBodyResponse {
+  @ApiProperty({ type: SlaFiguresResponse, description: 'Incidents (the SLA figures proper)' })
+  incidents!: SlaFiguresResponse;
+  @ApiProperty({ type: [SlaGroupResponse], description: 'Incidents per service and/or priority' })
+  groups!: readonly SlaGroupResponse[];
+  @ApiProperty({ type: SlaFiguresResponse })
+  serviceRequests!: SlaFiguresResponse;
+  @ApiProperty({ type: SlaFiguresResponse, description: 'User errors: not incidents, reported apart' })
+  userErrors!: SlaFiguresResponse;
+}
+
 /** GET /reports/sla as JSON. */
-export class SlaReportResponse {
+export class SlaReportResponse extends SlaBodyResponse {
   @ApiProperty()
   customerId!: string;
   @ApiProperty({ example: '2026-03' })
   month!: string;
   @ApiProperty({ type: [String], enum: ['service', 'priority'] })
-  groupBy!: string[];
+  groupBy!: readonly string[];
   @ApiProperty({
     type: 'string',
     format: 'date-time',
@@ -74,14 +88,6 @@ export class SlaReportResponse {
   asOf!: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Recomputed with this agreement version' })
   whatIfVersion!: number | null;
-  @ApiProperty({ type: SlaFiguresResponse, description: 'Incidents (the SLA figures proper)' })
-  incidents!: SlaFiguresResponse;
-  @ApiProperty({ type: [SlaGroupResponse], description: 'Incidents per service and/or priority' })
-  groups!: SlaGroupResponse[];
-  @ApiProperty({ type: SlaFiguresResponse })
-  serviceRequests!: SlaFiguresResponse;
-  @ApiProperty({ type: SlaFiguresResponse, description: 'User errors: not incidents, reported apart' })
-  userErrors!: SlaFiguresResponse;
 }
 
 export class ChargeLineResponse extends ChargeResponse implements ChargeLine {
@@ -106,8 +112,19 @@ export class CurrencyTotalResponse implements CurrencyTotal {
   chargedMinor!: number;
 }
 
+/** The charge lines of a customer-month and their totals (a report's body, and each side of a diff). */
+export class ChargesBodyResponse {
+  @ApiProperty({
+    type: [ChargeLineResponse],
+    description: 'One line per user-error ticket closed in the month',
+  })
+  lines!: readonly ChargeLineResponse[];
+  @ApiProperty({ type: [CurrencyTotalResponse] })
+  totals!: readonly CurrencyTotalResponse[];
+}
+
 /** GET /reports/charges as JSON. */
-export class ChargesReportResponse {
+export class ChargesReportResponse extends ChargesBodyResponse {
   @ApiProperty()
   customerId!: string;
   @ApiProperty({ example: '2026-03' })
@@ -116,11 +133,126 @@ export class ChargesReportResponse {
   asOf!: string | null;
   @ApiProperty({ type: 'integer', nullable: true })
   whatIfVersion!: number | null;
+}
+
+/** An event recorded between the two instants of a diff that changed what a ticket contributes. */
+export class CausingEventResponse implements CausingEvent {
+  @ApiProperty()
+  type!: string;
+  @ApiProperty({ type: 'integer' })
+  streamRevision!: number;
+  @ApiProperty({ description: '64-bit, as a string' })
+  globalPosition!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  occurredAt!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  recordedAt!: string;
+  @ApiProperty({ type: ActorResponse })
+  actor!: ActorResponse;
+}
+
+const CHANGES = ['added', 'removed', 'changed'];
+
+export class ChargeLineChangeResponse implements Change<ChargeLine> {
+  @ApiProperty()
+  ticketId!: string;
+  @ApiProperty({ enum: CHANGES })
+  change!: Change<ChargeLine>['change'];
+  @ApiProperty({ type: ChargeLineResponse, nullable: true })
+  before!: ChargeLineResponse | null;
+  @ApiProperty({ type: ChargeLineResponse, nullable: true })
+  after!: ChargeLineResponse | null;
+  @ApiProperty({ type: [CausingEventResponse] })
+  causedBy!: readonly CausingEventResponse[];
+}
+
+/** What a ticket finally resolved in the month contributes to the SLA report. */
+export class TicketFactsResponse implements TicketFactsDoc {
+  @ApiProperty()
+  id!: string;
+  @ApiProperty()
+  ticketId!: string;
+  @ApiProperty()
+  customerId!: string;
+  @ApiProperty({ example: '2026-03', description: 'Month of the final resolution' })
+  reportMonth!: string;
+  @ApiProperty({ enum: ['incident', 'service_request', 'user_error'] })
+  kind!: TicketFactsDoc['kind'];
+  @ApiProperty()
+  service!: string;
+  @ApiProperty({ enum: PRIORITIES, description: 'At resolution' })
+  priority!: TicketFactsDoc['priority'];
+  @ApiProperty({ enum: ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'] })
+  status!: TicketFactsDoc['status'];
+  @ApiProperty({ enum: ['confirmed', 'auto_closed', 'closed_unresolved'], nullable: true })
+  closure!: TicketFactsDoc['closure'];
+  @ApiProperty(count)
+  reopenCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Business milliseconds' })
+  resolutionMs!: number;
+  @ApiProperty()
+  breached!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Business milliseconds awaiting the user' })
+  pausedMs!: number;
+  @ApiProperty(count)
+  missedCustomerUpdates!: number;
+}
+
+export class TicketFactsChangeResponse implements Change<TicketFactsDoc> {
+  @ApiProperty()
+  ticketId!: string;
+  @ApiProperty({ enum: CHANGES })
+  change!: Change<TicketFactsDoc>['change'];
+  @ApiProperty({ type: TicketFactsResponse, nullable: true })
+  before!: TicketFactsResponse | null;
+  @ApiProperty({ type: TicketFactsResponse, nullable: true })
+  after!: TicketFactsResponse | null;
+  @ApiProperty({ type: [CausingEventResponse] })
+  causedBy!: readonly CausingEventResponse[];
+}
+
+const side = (what: string) => ({ type: 'string', format: 'date-time', description: what }) as const;
+
+/** GET /reports/charges/diff. */
+export class ChargesDiffResponse {
+  @ApiProperty()
+  customerId!: string;
+  @ApiProperty({ example: '2026-03' })
+  month!: string;
+  @ApiProperty(side('"As reported": the instant of `before`'))
+  from!: string;
+  @ApiProperty(side('"As corrected": the instant of `after`'))
+  to!: string;
+  @ApiProperty({ type: ChargesBodyResponse })
+  before!: ChargesBodyResponse;
+  @ApiProperty({ type: ChargesBodyResponse })
+  after!: ChargesBodyResponse;
   @ApiProperty({
-    type: [ChargeLineResponse],
-    description: 'One line per user-error ticket closed in the month',
+    type: [ChargeLineChangeResponse],
+    description: 'Each line that differs, with the events that made it',
   })
-  lines!: ChargeLineResponse[];
-  @ApiProperty({ type: [CurrencyTotalResponse] })
-  totals!: CurrencyTotalResponse[];
+  changes!: readonly ChargeLineChangeResponse[];
+}
+
+/** GET /reports/sla/diff. */
+export class SlaDiffResponse {
+  @ApiProperty()
+  customerId!: string;
+  @ApiProperty({ example: '2026-03' })
+  month!: string;
+  @ApiProperty(side('"As reported": the instant of `before`'))
+  from!: string;
+  @ApiProperty(side('"As corrected": the instant of `after`'))
+  to!: string;
+  @ApiProperty({ type: [String], enum: ['service', 'priority'] })
+  groupBy!: readonly string[];
+  @ApiProperty({ type: SlaBodyResponse })
+  before!: SlaBodyResponse;
+  @ApiProperty({ type: SlaBodyResponse })
+  after!: SlaBodyResponse;
+  @ApiProperty({
+    type: [TicketFactsChangeResponse],
+    description: 'Each ticket whose contribution differs, with the events that made it',
+  })
+  changes!: readonly TicketFactsChangeResponse[];
 }

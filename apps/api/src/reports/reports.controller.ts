@@ -11,7 +11,12 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ChargesReportResponse, SlaReportResponse } from './report.schema';
+import {
+  ChargesDiffResponse,
+  ChargesReportResponse,
+  SlaDiffResponse,
+  SlaReportResponse,
+} from './report.schema';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { wantsCsv } from '../http/csv';
@@ -98,7 +103,11 @@ export class ReportsController {
     summary:
       'Charges as known at `from` (e.g. as reported at month end) against as known at `to` (as corrected), each changed line with the events that changed it',
   })
-  async chargesDiff(@Query() query: ChargesDiffQuery, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({ status: 200, type: ChargesDiffResponse })
+  async chargesDiff(
+    @Query() query: ChargesDiffQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ChargesDiffResponse> {
     this.checkScope(principal, query.customer);
     const diff = await this.auditReports.chargesDiff(
       query.customer,
@@ -114,7 +123,11 @@ export class ReportsController {
     summary:
       'SLA figures as known at `from` against as known at `to`, each changed ticket with the events that changed it',
   })
-  async slaDiff(@Query() query: SlaDiffQuery, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({ status: 200, type: SlaDiffResponse })
+  async slaDiff(
+    @Query() query: SlaDiffQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<SlaDiffResponse> {
     this.checkScope(principal, query.customer);
     const groupBy = [...new Set(query.groupBy ?? [])];
     const diff = await this.auditReports.slaDiff(
