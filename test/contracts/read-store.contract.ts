@@ -132,7 +132,12 @@ export function readStoreContract(
           field === 'sla.minutes' ? item.sla.minutes : (item[field as 'breachedAt'] ?? '');
         for (const field of ['loggedAt', 'breachedAt', 'sla.minutes']) {
           const page = await store.find<Item>('items', {
-            filter: { customerId: 'globex', open: true },
+            // A window of another field than the sort's too (loggedAt: the whole range, both ends bounded).
+            filter: {
+              customerId: 'globex',
+              open: true,
+              ...(field === 'loggedAt' ? {} : { loggedAt: { $gte: '2026-03-01', $lt: '2026-04-01' } }),
+            },
             sort: { field, direction },
             limit: 3,
           });
