@@ -1,4 +1,12 @@
-import { ChargeLine, CurrencyTotal, PRIORITIES, SlaFigures } from '@app/domain';
+import {
+  ChargeLine,
+  CLOSURE_KINDS,
+  CurrencyTotal,
+  PRIORITIES,
+  SlaFigures,
+  TICKET_KINDS,
+  TICKET_STATUSES,
+} from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CausingEvent, Change, TicketFactsDoc } from '@app/projections';
 import { ChargeResponse } from '../tickets/ticket-detail/ticket-detail.schema';
@@ -176,15 +184,15 @@ export class TicketFactsResponse implements TicketFactsDoc {
   customerId!: string;
   @ApiProperty({ example: '2026-03', description: 'Month of the final resolution' })
   reportMonth!: string;
-  @ApiProperty({ enum: ['incident', 'service_request', 'user_error'] })
+  @ApiProperty({ enum: TICKET_KINDS })
   kind!: TicketFactsDoc['kind'];
   @ApiProperty()
   service!: string;
   @ApiProperty({ enum: PRIORITIES, description: 'At resolution' })
   priority!: TicketFactsDoc['priority'];
-  @ApiProperty({ enum: ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'] })
+  @ApiProperty({ enum: TICKET_STATUSES })
   status!: TicketFactsDoc['status'];
-  @ApiProperty({ enum: ['confirmed', 'auto_closed', 'closed_unresolved'], nullable: true })
+  @ApiProperty({ enum: CLOSURE_KINDS, nullable: true })
   closure!: TicketFactsDoc['closure'];
   @ApiProperty(count)
   reopenCount!: number;

@@ -6,10 +6,13 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const LOGGABLE_KINDS = ['incident', 'service_request'] as const;
 export type LoggableKind = (typeof LOGGABLE_KINDS)[number];
-export type TicketKind = LoggableKind | 'user_error';
+export const TICKET_KINDS = [...LOGGABLE_KINDS, 'user_error'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
 
-export type TicketStatus = 'logged' | 'in_progress' | 'awaiting_user' | 'resolved' | 'closed';
-export type ClosureKind = 'confirmed' | 'auto_closed' | 'closed_unresolved';
+export const TICKET_STATUSES = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const CLOSURE_KINDS = ['confirmed', 'auto_closed', 'closed_unresolved'] as const;
+export type ClosureKind = (typeof CLOSURE_KINDS)[number];
 
 export interface Person {
   readonly id: string;

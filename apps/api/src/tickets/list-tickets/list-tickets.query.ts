@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PRIORITIES, Priority } from '@app/domain';
+import { PRIORITIES, Priority, TICKET_KINDS, TICKET_STATUSES } from '@app/domain';
 import { TICKET_SORT_FIELDS, TicketSortField } from '@app/projections';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -16,9 +16,6 @@ import {
 } from 'class-validator';
 import { IsId } from '../../common/dto-rules';
 
-const KINDS = ['incident', 'service_request', 'user_error'];
-const STATUSES = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'];
-
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
@@ -33,14 +30,14 @@ export class ListTicketsQuery {
   @IsId()
   service?: string;
 
-  @ApiPropertyOptional({ enum: KINDS })
+  @ApiPropertyOptional({ enum: TICKET_KINDS })
   @IsOptional()
-  @IsIn(KINDS)
+  @IsIn(TICKET_KINDS)
   kind?: string;
 
-  @ApiPropertyOptional({ enum: STATUSES })
+  @ApiPropertyOptional({ enum: TICKET_STATUSES })
   @IsOptional()
-  @IsIn(STATUSES)
+  @IsIn(TICKET_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ enum: PRIORITIES })

@@ -1,8 +1,6 @@
-import { PRIORITIES } from '@app/domain';
+import { CLOSURE_KINDS, PRIORITIES, TICKET_KINDS, TICKET_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-const KINDS = ['incident', 'service_request', 'user_error'];
-const STATUSES = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'];
 const instant = { type: 'string', format: 'date-time' } as const;
 const nullableInstant = { ...instant, nullable: true } as const;
 const minutes = { type: 'integer', description: 'whole business minutes, rounded down' } as const;
@@ -54,11 +52,11 @@ export class TicketListItemResponse {
   customerId!: string;
   @ApiProperty()
   service!: string;
-  @ApiProperty({ enum: KINDS })
+  @ApiProperty({ enum: TICKET_KINDS })
   kind!: string;
-  @ApiProperty({ enum: STATUSES })
+  @ApiProperty({ enum: TICKET_STATUSES })
   status!: string;
-  @ApiProperty({ enum: ['confirmed', 'auto_closed', 'closed_unresolved'], nullable: true })
+  @ApiProperty({ enum: CLOSURE_KINDS, nullable: true })
   closure!: string | null;
   @ApiProperty({ enum: PRIORITIES })
   priority!: string;

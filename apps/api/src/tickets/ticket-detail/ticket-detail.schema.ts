@@ -1,4 +1,12 @@
-import { CHANNELS, PRIORITIES, UserErrorCharge } from '@app/domain';
+import {
+  CHANNELS,
+  CLOSURE_KINDS,
+  LOGGABLE_KINDS,
+  PRIORITIES,
+  TICKET_KINDS,
+  TICKET_STATUSES,
+  UserErrorCharge,
+} from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { AgreementRefResponse, SlaSummaryResponse } from '../list-tickets/ticket-list.response';
 
@@ -75,13 +83,13 @@ export class ChargeResponse implements UserErrorCharge {
 export class TicketDetailResponse {
   @ApiProperty()
   ticketId!: string;
-  @ApiProperty({ enum: ['incident', 'service_request', 'user_error'] })
+  @ApiProperty({ enum: TICKET_KINDS })
   kind!: string;
-  @ApiProperty({ enum: ['incident', 'service_request'], description: 'The kind it was logged as' })
+  @ApiProperty({ enum: LOGGABLE_KINDS, description: 'The kind it was logged as' })
   loggedKind!: string;
-  @ApiProperty({ enum: ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'] })
+  @ApiProperty({ enum: TICKET_STATUSES })
   status!: string;
-  @ApiProperty({ enum: ['confirmed', 'auto_closed', 'closed_unresolved'], nullable: true })
+  @ApiProperty({ enum: CLOSURE_KINDS, nullable: true })
   closure!: string | null;
   @ApiProperty()
   customerId!: string;

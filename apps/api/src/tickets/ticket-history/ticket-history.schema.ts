@@ -1,7 +1,6 @@
-import { StatusPeriod } from '@app/domain';
+import { StatusPeriod, TICKET_STATUSES } from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
 
-const STATUSES = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'];
 const instant = { type: 'string', format: 'date-time' } as const;
 
 export class ActorResponse {
@@ -20,14 +19,14 @@ export class TimelineEntryResponse {
   type!: string;
   @ApiProperty({ description: 'What happened, in words' })
   description!: string;
-  @ApiProperty({ enum: STATUSES, nullable: true })
+  @ApiProperty({ enum: TICKET_STATUSES, nullable: true })
   statusAfter!: string | null;
   @ApiProperty({ type: 'integer' })
   streamRevision!: number;
 }
 
 export class StatusPeriodResponse implements StatusPeriod {
-  @ApiProperty({ enum: STATUSES })
+  @ApiProperty({ enum: TICKET_STATUSES })
   status!: StatusPeriod['status'];
   @ApiProperty(instant)
   from!: string;

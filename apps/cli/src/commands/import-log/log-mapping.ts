@@ -1,4 +1,12 @@
-import { CHANNELS, Channel, PRIORITIES, Priority, TicketStatus, isValidTimeZone } from '@app/domain';
+import {
+  CHANNELS,
+  Channel,
+  PRIORITIES,
+  Priority,
+  TICKET_STATUSES,
+  TicketStatus,
+  isValidTimeZone,
+} from '@app/domain';
 import { readFileSync } from 'node:fs';
 
 /** What a source state means in our lifecycle; a state value not listed is rejected row by row. */
@@ -85,7 +93,7 @@ const COLUMN_KEYS = [
   'resolutionCode',
   'problemReference',
 ] as const;
-const STATUSES: readonly string[] = ['logged', 'in_progress', 'awaiting_user', 'resolved', 'closed'];
+const STATUSES: readonly string[] = TICKET_STATUSES;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
