@@ -7,6 +7,7 @@ import {
   TICKET_KINDS,
   TICKET_STATUSES,
 } from '@app/domain';
+import { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CausingEvent, Change, TicketFactsDoc } from '@app/projections';
 import { ChargeResponse } from '../tickets/ticket-detail/ticket-detail.schema';
@@ -159,20 +160,31 @@ export class CausingEventResponse implements CausingEvent {
   actor!: ActorResponse;
 }
 
-const CHANGES = ['added', 'removed', 'changed'];
-
-export class ChargeLineChangeResponse implements Change<ChargeLine> {
-  @ApiProperty()
-  ticketId!: string;
-  @ApiProperty({ enum: CHANGES })
-  change!: Change<ChargeLine>['change'];
-  @ApiProperty({ type: ChargeLineResponse, nullable: true })
-  before!: ChargeLineResponse | null;
-  @ApiProperty({ type: ChargeLineResponse, nullable: true })
-  after!: ChargeLineResponse | null;
-  @ApiProperty({ type: [CausingEventResponse] })
-  causedBy!: readonly CausingEventResponse[];
+/**
+ * A changed line or ticket of a diff, for the schema of its `before` and `after` (OpenAPI has no generics:
+ * one class per item type, named for it).
+ */
+function changeOf<T>(item: Type<T>, name: string): Type<Change<T>> {
+  class ChangeResponse implements Change<T> {
+    @ApiProperty()
+    ticketId!: string;
+    @ApiProperty({ enum: ['added', 'removed', 'changed'] })
+    change!: Change<T>['change'];
+    @ApiProperty({ type: item, nullable: true })
+    before!: T | null;
+    @ApiProperty({ type: item, nullable: true })
+    after!: T | null;
+    @ApiProperty({
+      type: [CausingEventResponse],
+      description: 'The events recorded between the instants for it',
+    })
+    causedBy!: readonly CausingEventResponse[];
+  }
+  Object.defineProperty(ChangeResponse, 'name', { value: name });
+  return ChangeResponse;
 }
+
+export const ChargeLineChangeResponse = changeOf(ChargeLineResponse, 'ChargeLineChangeResponse');
 
 /** What a ticket finally resolved in the month contributes to the SLA report. */
 export class TicketFactsResponse implements TicketFactsDoc {
@@ -206,23 +218,12 @@ export class TicketFactsResponse implements TicketFactsDoc {
   missedCustomerUpdates!: number;
 }
 
-export class TicketFactsChangeResponse implements Change<TicketFactsDoc> {
-  @ApiProperty()
-  ticketId!: string;
-  @ApiProperty({ enum: CHANGES })
-  change!: Change<TicketFactsDoc>['change'];
-  @ApiProperty({ type: TicketFactsResponse, nullable: true })
-  before!: TicketFactsResponse | null;
-  @ApiProperty({ type: TicketFactsResponse, nullable: true })
-  after!: TicketFactsResponse | null;
-  @ApiProperty({ type: [CausingEventResponse] })
-  causedBy!: readonly CausingEventResponse[];
-}
+export const TicketFactsChangeResponse = changeOf(TicketFactsResponse, 'TicketFactsChangeResponse');
 
 const side = (what: string) => ({ type: 'string', format: 'date-time', description: what }) as const;
 
-/** GET /reports/charges/diff. */
-export class ChargesDiffResponse {
+/** What both diffs compare: a customer's month as known at two instants. */
+class DiffWindowResponse {
   @ApiProperty()
   customerId!: string;
   @ApiProperty({ example: '2026-03' })
@@ -231,6 +232,10 @@ export class ChargesDiffResponse {
   from!: string;
   @ApiProperty(side('"As corrected": the instant of `after`'))
   to!: string;
+}
+
+/** GET /reports/charges/diff. */
+export class ChargesDiffResponse extends DiffWindowResponse {
   @ApiProperty({ type: ChargesBodyResponse })
   before!: ChargesBodyResponse;
   @ApiProperty({ type: ChargesBodyResponse })
@@ -239,19 +244,11 @@ export class ChargesDiffResponse {
     type: [ChargeLineChangeResponse],
     description: 'Each line that differs, with the events that made it',
   })
-  changes!: readonly ChargeLineChangeResponse[];
+  changes!: readonly Change<ChargeLine>[];
 }
 
 /** GET /reports/sla/diff. */
-export class SlaDiffResponse {
-  @ApiProperty()
-  customerId!: string;
-  @ApiProperty({ example: '2026-03' })
-  month!: string;
-  @ApiProperty(side('"As reported": the instant of `before`'))
-  from!: string;
-  @ApiProperty(side('"As corrected": the instant of `after`'))
-  to!: string;
+export class SlaDiffResponse extends DiffWindowResponse {
   @ApiProperty({ type: [String], enum: ['service', 'priority'] })
   groupBy!: readonly string[];
   @ApiProperty({ type: SlaBodyResponse })
@@ -262,5 +259,5 @@ export class SlaDiffResponse {
     type: [TicketFactsChangeResponse],
     description: 'Each ticket whose contribution differs, with the events that made it',
   })
-  changes!: readonly TicketFactsChangeResponse[];
+  changes!: readonly Change<TicketFactsDoc>[];
 }
