@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SLA_GROUP_KEYS, SlaGroupKey } from '@app/domain';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
@@ -5,6 +6,18 @@ import { Transform, Type } from 'class-transformer';
 import { IsId } from '../common/dto-rules';
 
 const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
+
+/** The SLA report's grouping: comma-separated service, priority, or both. */
+const GroupBy = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 'service,priority',
+      description: 'Comma-separated: service, priority, or both',
+    }),
+    IsOptional(),
+    Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value)),
+    IsIn(SLA_GROUP_KEYS, { each: true }),
+  );
 
 class CustomerMonthQuery {
   @ApiProperty({ description: 'The customer id' })
@@ -56,14 +69,7 @@ export class ChargesReportQuery extends CustomerMonthQuery {
 }
 
 export class SlaReportQuery extends ChargesReportQuery {
-  /** Comma-separated: service, priority, or both. */
-  @ApiPropertyOptional({
-    example: 'service,priority',
-    description: 'Comma-separated: service, priority, or both',
-  })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
-  @IsIn(SLA_GROUP_KEYS, { each: true })
+  @GroupBy()
   groupBy?: SlaGroupKey[];
 }
 
@@ -88,12 +94,6 @@ export class ChargesDiffQuery extends CustomerMonthQuery {
 }
 
 export class SlaDiffQuery extends ChargesDiffQuery {
-  @ApiPropertyOptional({
-    example: 'service,priority',
-    description: 'Comma-separated: service, priority, or both',
-  })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
-  @IsIn(SLA_GROUP_KEYS, { each: true })
+  @GroupBy()
   groupBy?: SlaGroupKey[];
 }
