@@ -182,4 +182,30 @@ describe('embedded SQLite: statistics for the query planner', () => {
       raw.close();
     }
   });
+  it('analyzes a table grown tenfold whole, not under a row limit, when it is closed', async () => {
+    const path = join(dir, 'read.db');
+    const live = new SqliteReadStore({ path });
+    await live.ensureIndexes('tickets', [{ fields: ['status'] }]);
+    // 5,000 tickets, half open and half closed: 2,500 rows a status.
+    await live.commit(
+      'p',
+      Array.from({ length: 5000 }, (_, n) => ({
+        collection: 'tickets',
+        id: `t-${n}`,
+        doc: { id: `t-${n}`, status: n % 2 === 0 ? 'open' : 'closed' },
+      })),
+      1n,
+    );
+    await live.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      const stat = raw
+        .prepare('SELECT stat FROM sqlite_stat1 WHERE idx = ?')
+        .pluck()
+        .get('ix_tickets_status');
+      expect(String(stat).split(' ').slice(0, 2)).toEqual(['5000', '2500']);
+    } finally {
+      raw.close();
+    }
+  });
 });
