@@ -9,9 +9,9 @@ import {
 } from '@app/domain';
 import { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CausingEvent, Change, TicketFactsDoc } from '@app/projections';
+import { Change, TicketFactsDoc } from '@app/projections';
 import { ChargeResponse } from '../tickets/ticket-detail/ticket-detail.schema';
-import { ActorResponse } from '../tickets/ticket-history/ticket-history.schema';
+import { EventSummaryResponse } from '../tickets/ticket-history/ticket-history.schema';
 
 const count = { type: 'integer' } as const;
 const nullablePercent = {
@@ -144,22 +144,6 @@ export class ChargesReportResponse extends ChargesBodyResponse {
   whatIfVersion!: number | null;
 }
 
-/** An event recorded between the two instants of a diff that changed what a ticket contributes. */
-export class CausingEventResponse implements CausingEvent {
-  @ApiProperty()
-  type!: string;
-  @ApiProperty({ type: 'integer' })
-  streamRevision!: number;
-  @ApiProperty({ description: '64-bit, as a string' })
-  globalPosition!: string;
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  occurredAt!: string;
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  recordedAt!: string;
-  @ApiProperty({ type: ActorResponse })
-  actor!: ActorResponse;
-}
-
 /**
  * A changed line or ticket of a diff, for the schema of its `before` and `after` (OpenAPI has no generics:
  * one class per item type, named for it).
@@ -175,10 +159,10 @@ function changeOf<T>(item: Type<T>, name: string): Type<Change<T>> {
     @ApiProperty({ type: item, nullable: true })
     after!: T | null;
     @ApiProperty({
-      type: [CausingEventResponse],
+      type: [EventSummaryResponse],
       description: 'The events recorded between the instants for it',
     })
-    causedBy!: readonly CausingEventResponse[];
+    causedBy!: readonly EventSummaryResponse[];
   }
   Object.defineProperty(ChangeResponse, 'name', { value: name });
   return ChangeResponse;

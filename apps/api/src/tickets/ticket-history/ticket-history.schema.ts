@@ -1,3 +1,4 @@
+import { CausingEvent } from '@app/projections';
 import { StatusPeriod, TICKET_STATUSES } from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -48,13 +49,10 @@ export class TicketTimelineResponse {
   statusPeriods!: StatusPeriodResponse[];
 }
 
-export class HistoryEventResponse {
-  @ApiProperty()
-  eventId!: string;
+/** An event as a ticket's history and the report diffs show it: what, where in the log, when, by whom. */
+export class EventSummaryResponse implements CausingEvent {
   @ApiProperty({ description: 'The event type (docs/events.md)' })
   type!: string;
-  @ApiProperty({ type: 'integer' })
-  schemaVersion!: number;
   @ApiProperty({ type: 'integer' })
   streamRevision!: number;
   @ApiProperty({ description: 'Position in the whole log (64-bit, as a string)' })
@@ -65,6 +63,13 @@ export class HistoryEventResponse {
   recordedAt!: string;
   @ApiProperty({ type: ActorResponse })
   actor!: ActorResponse;
+}
+
+export class HistoryEventResponse extends EventSummaryResponse {
+  @ApiProperty()
+  eventId!: string;
+  @ApiProperty({ type: 'integer' })
+  schemaVersion!: number;
   @ApiProperty()
   correlationId!: string;
   @ApiProperty({ type: 'string', nullable: true })
