@@ -44,8 +44,8 @@ export class AgreementRefResponse {
   version!: number;
 }
 
-/** One ticket of the list, from the read model, with its live SLA clock. */
-export class TicketListItemResponse {
+/** What the ticket list and the ticket detail both answer of a ticket. */
+export class TicketCoreResponse {
   @ApiProperty()
   ticketId!: string;
   @ApiProperty()
@@ -62,26 +62,30 @@ export class TicketListItemResponse {
   priority!: string;
   @ApiProperty()
   summary!: string;
-  @ApiProperty()
-  requesterId!: string;
   @ApiProperty({ type: 'string', nullable: true })
   assigneeId!: string | null;
   @ApiProperty(instant)
   loggedAt!: string;
-  @ApiProperty({ ...nullableInstant, description: 'the final resolution; null while open' })
-  resolvedAt!: string | null;
   @ApiProperty(nullableInstant)
   closedAt!: string | null;
-  @ApiProperty(instant)
-  lastEventAt!: string;
   @ApiProperty({ type: 'integer' })
   reopenCount!: number;
   @ApiProperty({ type: AgreementRefResponse, description: 'The agreement version the ticket is measured by' })
   agreement!: AgreementRefResponse;
   @ApiProperty({ type: SlaSummaryResponse })
   sla!: SlaSummaryResponse;
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match' })
   streamRevision!: number;
+}
+
+/** One ticket of the list, from the read model, with its live SLA clock. */
+export class TicketListItemResponse extends TicketCoreResponse {
+  @ApiProperty()
+  requesterId!: string;
+  @ApiProperty({ ...nullableInstant, description: 'the final resolution; null while open' })
+  resolvedAt!: string | null;
+  @ApiProperty(instant)
+  lastEventAt!: string;
   @ApiProperty({
     description: 'Global position of the last event the read model applied (64-bit, as a string)',
   })

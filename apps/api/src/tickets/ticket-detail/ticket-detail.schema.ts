@@ -1,14 +1,6 @@
-import {
-  CHANNELS,
-  CLOSURE_KINDS,
-  LOGGABLE_KINDS,
-  PRIORITIES,
-  TICKET_KINDS,
-  TICKET_STATUSES,
-  UserErrorCharge,
-} from '@app/domain';
+import { CHANNELS, LOGGABLE_KINDS, UserErrorCharge } from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import { AgreementRefResponse, SlaSummaryResponse } from '../list-tickets/ticket-list.response';
+import { TicketCoreResponse } from '../list-tickets/ticket-list.response';
 
 const instant = { type: 'string', format: 'date-time' } as const;
 const nullableInstant = { ...instant, nullable: true } as const;
@@ -80,41 +72,17 @@ export class ChargeResponse implements UserErrorCharge {
 }
 
 /** GET /tickets/{id}: the ticket folded from its events, with its live SLA clock and charge. */
-export class TicketDetailResponse {
-  @ApiProperty()
-  ticketId!: string;
-  @ApiProperty({ enum: TICKET_KINDS })
-  kind!: string;
+export class TicketDetailResponse extends TicketCoreResponse {
   @ApiProperty({ enum: LOGGABLE_KINDS, description: 'The kind it was logged as' })
   loggedKind!: string;
-  @ApiProperty({ enum: TICKET_STATUSES })
-  status!: string;
-  @ApiProperty({ enum: CLOSURE_KINDS, nullable: true })
-  closure!: string | null;
-  @ApiProperty()
-  customerId!: string;
-  @ApiProperty()
-  service!: string;
-  @ApiProperty({ enum: PRIORITIES })
-  priority!: string;
   @ApiProperty({ enum: CHANNELS })
   channel!: string;
   @ApiProperty({ type: RequesterResponse })
   requester!: RequesterResponse;
-  @ApiProperty()
-  summary!: string;
-  @ApiProperty({ type: 'string', nullable: true })
-  assigneeId!: string | null;
-  @ApiProperty(instant)
-  loggedAt!: string;
   @ApiProperty(nullableInstant)
   acknowledgedAt!: string | null;
   @ApiProperty({ ...nullableInstant, description: 'The latest resolution (null while open or reopened)' })
   resolvedAt!: string | null;
-  @ApiProperty(nullableInstant)
-  closedAt!: string | null;
-  @ApiProperty({ type: 'integer' })
-  reopenCount!: number;
   @ApiProperty({
     type: UserErrorResponse,
     nullable: true,
@@ -136,14 +104,8 @@ export class TicketDetailResponse {
     description: 'Escalations made, as "target:level" ("resolution:warning", ...)',
   })
   escalations!: string[];
-  @ApiProperty({ type: AgreementRefResponse })
-  agreement!: AgreementRefResponse;
-  @ApiProperty({ type: SlaSummaryResponse })
-  sla!: SlaSummaryResponse;
   @ApiProperty({ type: ChargeResponse, nullable: true, description: 'User errors only' })
   charge!: ChargeResponse | null;
-  @ApiProperty({ type: 'integer', description: 'Send it back as If-Match' })
-  streamRevision!: number;
   @ApiProperty({ description: 'Global position of its last event (64-bit, as a string)' })
   globalPosition!: string;
 }
