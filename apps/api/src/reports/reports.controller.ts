@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@app/application';
 import { Principal, canSeeCustomer } from '@app/domain';
 import { AuditReports, ReadQueries } from '@app/projections';
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res, Type, applyDecorators } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -23,6 +23,19 @@ import { wantsCsv } from '../http/csv';
 import { chargesReportCsv, slaReportCsv } from '@app/projections';
 import { ReadYourWrites } from '../projection/read-your-writes';
 import { ChargesDiffQuery, ChargesReportQuery, SlaDiffQuery, SlaReportQuery } from './report.query';
+
+/** A report's answer: `report` as JSON, or its CSV (Accept: text/csv) as a string. */
+const ApiJsonOrCsv = (report: Type<unknown>) =>
+  applyDecorators(
+    ApiExtraModels(report),
+    ApiResponse({
+      status: 200,
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(report) } },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    }),
+  );
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -59,14 +72,7 @@ export class ReportsController {
     summary:
       'SLA performance of a customer in a month (incidents only; service requests and user errors apart), optionally grouped by service and/or priority',
   })
-  @ApiExtraModels(SlaReportResponse)
-  @ApiResponse({
-    status: 200,
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(SlaReportResponse) } },
-      'text/csv': { schema: { type: 'string' } },
-    },
-  })
+  @ApiJsonOrCsv(SlaReportResponse)
   async sla(
     @Query() query: SlaReportQuery,
     @CurrentPrincipal() principal: Principal,
@@ -152,14 +158,7 @@ export class ReportsController {
     summary:
       'Chargeable user errors of a customer closed in a month: one line per ticket, totals per currency',
   })
-  @ApiExtraModels(ChargesReportResponse)
-  @ApiResponse({
-    status: 200,
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(ChargesReportResponse) } },
-      'text/csv': { schema: { type: 'string' } },
-    },
-  })
+  @ApiJsonOrCsv(ChargesReportResponse)
   async charges(
     @Query() query: ChargesReportQuery,
     @CurrentPrincipal() principal: Principal,
