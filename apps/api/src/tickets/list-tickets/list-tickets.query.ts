@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PRIORITIES, Priority, TICKET_KINDS, TICKET_STATUSES } from '@app/domain';
 import { TICKET_SORT_FIELDS, TicketSortField } from '@app/projections';
@@ -15,6 +16,14 @@ import {
   Min,
 } from 'class-validator';
 import { IsId } from '../../common/dto-rules';
+
+/** An optional ISO 8601 instant (strict), described in the OpenAPI document. */
+const OptionalInstant = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ format: 'date-time', description }),
+    IsOptional(),
+    IsISO8601({ strict: true }),
+  );
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -55,24 +64,16 @@ export class ListTicketsQuery {
   @IsBoolean()
   breached?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Logged at or after this instant' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Logged at or after this instant')
   loggedFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Logged before this instant' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Logged before this instant')
   loggedTo?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Finally resolved at or after this instant' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Finally resolved at or after this instant')
   resolvedFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Finally resolved before this instant' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @OptionalInstant('Finally resolved before this instant')
   resolvedTo?: string;
 
   /** loggedAt (default), resolvedAt, lastEventAt, or priority by urgency (`desc` lists P1 first); ties by id. */
