@@ -1,4 +1,4 @@
-import { ReadStore } from '@app/read-store';
+import { Filter, ReadStore } from '@app/read-store';
 
 interface Item {
   id: string;
@@ -218,6 +218,38 @@ export function readStoreContract(
       );
       expect((await store.find<Item>('items', { filter: { priority: 'P3' } })).map((i) => i.id)).toContain(
         't-01',
+      );
+    });
+
+    it('answers every query on a sparsely indexed field, those for documents without a value too', async () => {
+      await store.ensureIndexes('items', [{ fields: ['breachedAt'], sparse: true }]);
+      await seed();
+      const ids = async (filter: Filter) =>
+        (await store.find<Item>('items', { filter, sort: { field: 'id', direction: 'asc' } })).map(
+          (item) => item.id,
+        );
+      const cut = '2026-03-10T00:00:00.000Z';
+      const expected = (keep: (breachedAt: string | null) => boolean) =>
+        items.filter((item) => keep(item.breachedAt)).map((item) => item.id);
+      expect(await ids({ breachedAt: { $lte: cut } })).toEqual(expected((at) => at !== null && at <= cut));
+      expect(await ids({ breachedAt: { $isNull: true } })).toEqual(expected((at) => at === null));
+      expect(await ids({ breachedAt: { $nullOrGt: cut } })).toEqual(
+        expected((at) => at === null || at > cut),
+      );
+      expect(await store.count('items', { breachedAt: { $isNull: false } })).toBe(
+        expected((at) => at !== null).length,
+      );
+      // A document that loses its value, and one that gains one.
+      await store.commit(
+        'p',
+        [
+          { collection: 'items', id: 't-00', doc: { ...items[0], breachedAt: null } },
+          { collection: 'items', id: 't-01', doc: { ...items[1], breachedAt: '2026-03-02T00:00:00.000Z' } },
+        ],
+        26n,
+      );
+      expect(await ids({ breachedAt: { $lte: cut } })).toEqual(
+        [...expected((at) => at !== null && at <= cut).filter((id) => id !== 't-00'), 't-01'].sort(),
       );
     });
 

@@ -112,6 +112,58 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
   });
 });
 
+describe('embedded SQLite: a sparse index', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-sparse-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds only the documents with a value, and serves a range of that field', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path });
+    await store.ensureIndexes('tickets', [{ fields: ['dueAt'], sparse: true }]);
+    const docs = Array.from({ length: 300 }, (_, n) => ({
+      id: `t-${String(n).padStart(3, '0')}`,
+      dueAt: n % 10 === 0 ? `2026-03-01T00:00:${String(n % 60).padStart(2, '0')}.000Z` : null,
+    }));
+    await store.commit(
+      'p',
+      docs.map((doc) => ({ collection: 'tickets', id: doc.id, doc })),
+      1n,
+    );
+    const due = await store.find<{ id: string }>('tickets', {
+      filter: { dueAt: { $lte: '2026-03-01T00:00:30.000Z' } },
+      fields: ['id'],
+    });
+    expect(due.map((doc) => doc.id).sort()).toEqual(
+      docs
+        .filter((doc) => doc.dueAt !== null && doc.dueAt <= '2026-03-01T00:00:30.000Z')
+        .map((doc) => doc.id),
+    );
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      // 30 of the 300 documents have a value: the index has 30 entries.
+      const entries = raw
+        .prepare("SELECT SUM(ncell) FROM dbstat WHERE name = 'ix_tickets_dueAt' AND pagetype = 'leaf'")
+        .pluck()
+        .get();
+      expect(entries).toBe(30);
+      const plan = (
+        raw
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT id FROM docs_tickets WHERE "f_dueAt" <= '2026-03-01T00:00:30.000Z'`,
+          )
+          .all() as Array<{ detail: string }>
+      )
+        .map((row) => row.detail)
+        .join(' ');
+      expect(plan).toContain('ix_tickets_dueAt');
+    } finally {
+      raw.close();
+    }
+  });
+});
+
 describe('embedded SQLite: statistics for the query planner', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-stats-'))));

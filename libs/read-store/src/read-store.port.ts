@@ -66,6 +66,12 @@ export interface IndexSpec {
    * such as a month's report facts, reads them in index order without visiting each document's row.
    */
   readonly covering?: boolean;
+  /**
+   * Only documents whose first field has a value (not null) need to be in the index: it serves queries that
+   * ask for a value or a range of that field, never for its absence (a ticket's breach or next automation
+   * date, which most tickets do not have). A store may keep a full index instead.
+   */
+  readonly sparse?: boolean;
 }
 
 export interface ReadStore {

@@ -221,7 +221,9 @@ export class MongoReadStore implements ReadStore {
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     for (const index of indexes) {
-      // With _id last, the index also serves the keyset order (sort field, id).
+      // With _id last, the index also serves the keyset order (sort field, id). A sparse spec gets a full
+      // index: MongoDB uses a partial index only for queries that restate its filter (a `$type` or `$exists`),
+      // which a range of dates does not.
       await this.db
         .collection(collection)
         .createIndex(Object.fromEntries([...index.fields.map((field) => [field, 1]), ['_id', 1]]));
