@@ -64,6 +64,8 @@ interface Entry {
   readonly inMemory: false;
   readonly model: ReadModel;
   readonly id: string;
+  /** Its key in the fold's map of its read model: the stream id for a document per stream, else the id. */
+  readonly key: string;
   /** The folded document while held (null: none yet, or deleted); let go once written out. */
   doc: ProjectedDocument | null;
   held: boolean;
@@ -153,8 +155,10 @@ export function sharedRowNumbers(buffer: SharedArrayBuffer): RowNumbers {
 export class PartitionedFold {
   /**
    * Every document of this partition met so far that is held or was written out: per read model (in the
-   * projection's order), by id. Keyed by the id itself, not a string made of collection and id, so that
-   * routing an event builds no key to hash (docs/performance.md, eighth session).
+   * projection's order), by id, or by stream id for a document per stream. Keyed by the id itself, not a
+   * string made of collection and id, so that routing an event builds no key to hash (docs/performance.md,
+   * eighth session); and by the event's own stream id where that says which document it is, so that routing
+   * it cuts no id out of it (a cut string is slower to hash and compare; ninth session... eleventh).
    */
   private readonly entries: ReadonlyArray<Map<string, Entry>>;
   /** The documents held, in the order they came in (or were passed over by an eviction scan). */
@@ -208,15 +212,6 @@ export class PartitionedFold {
     return ranges;
   }
 
-  /** Whether this fold owns the document `id` of `model` that `event` changes. */
-  private owns(model: ReadModel, event: EventEnvelope, id: string): boolean {
-    return this.owned.has(
-      model.documentPerStream
-        ? this.streamPartition(event.streamId)
-        : partitionOf(id, this.options.partitions),
-    );
-  }
-
   /** The partition whose stream range holds `streamId`: how many bounds are at or before it. */
   private streamPartition(streamId: string): number {
     const bounds = this.options.streamBounds;
@@ -261,13 +256,23 @@ export class PartitionedFold {
     return clauses;
   }
 
-  private entryOf(modelIndex: number, id: string): Entry {
+  /** The entry under `key` in the map of read model `modelIndex`; a new one for the document `id()`. */
+  private entryOf(modelIndex: number, key: string, id: () => string): Entry {
     const entries = this.entries[modelIndex];
-    let entry = entries.get(id);
+    let entry = entries.get(key);
     if (!entry) {
       const model = this.projection.readModels[modelIndex];
-      entry = { inMemory: false, model, id, doc: null, held: false, changed: false, row: undefined };
-      entries.set(id, entry);
+      entry = {
+        inMemory: false,
+        model,
+        id: id(),
+        key,
+        doc: null,
+        held: false,
+        changed: false,
+        row: undefined,
+      };
+      entries.set(key, entry);
     }
     return entry;
   }
@@ -279,9 +284,15 @@ export class PartitionedFold {
     for (let index = 0; index < models.length; index++) {
       const model = models[index];
       if (!routes(model, event)) continue;
+      if (model.documentPerStream && !model.keepInMemory) {
+        if (this.owned.has(this.streamPartition(event.streamId)))
+          (targets ??= []).push(this.entryOf(index, event.streamId, () => model.documentId(event)));
+        continue;
+      }
       const id = model.documentId(event);
       if (model.keepInMemory) (targets ??= []).push({ inMemory: true, model, id });
-      else if (this.owns(model, event, id)) (targets ??= []).push(this.entryOf(index, id));
+      else if (this.owned.has(partitionOf(id, this.options.partitions)))
+        (targets ??= []).push(this.entryOf(index, id, () => id));
     }
     return targets;
   }
@@ -317,21 +328,30 @@ export class PartitionedFold {
   missing(batch: readonly StoredEvent[]): WrittenKey[] {
     const targets = this.planOf(batch);
     this.plan = { batch, targets };
-    const missing = new Map<Entry, WrittenKey>();
+    this.loading.clear();
     for (const eventTargets of targets) {
       for (const target of eventTargets) {
         if (target.inMemory || target.held || target.row === undefined) continue;
-        missing.set(target, { collection: target.model.collection, id: target.id, row: target.row });
+        this.loading.set(target.row, target);
       }
     }
-    return [...missing.values()];
+    return [...this.loading.values()].map(({ model, id, row }) => ({
+      collection: model.collection,
+      id,
+      row: row as number,
+    }));
   }
 
-  /** A document written out earlier, as stored (or null if it was deleted). */
-  load(collection: string, id: string, doc: ProjectedDocument | null): void {
-    const index = this.projection.readModels.findIndex((candidate) => candidate.collection === collection);
-    if (index < 0) throw new RangeError(`no read model writes ${collection}`);
-    this.hold(this.entryOf(index, id), doc);
+  /** The documents `missing` asked for, by the row number each was written with (unique in a rebuild). */
+  private readonly loading = new Map<number, Entry>();
+
+  /** A document `missing` asked for, as stored (or null if it was deleted). */
+  load(key: WrittenKey, doc: ProjectedDocument | null): void {
+    const entry = this.loading.get(key.row);
+    if (!entry || entry.model.collection !== key.collection || entry.id !== key.id)
+      throw new RangeError(`${key.collection}/${key.id} (row ${key.row}) was not asked for`);
+    this.loading.delete(key.row);
+    this.hold(entry, doc);
   }
 
   private hold(entry: Entry, doc: ProjectedDocument | null): void {
@@ -377,7 +397,7 @@ export class PartitionedFold {
     const firstWrite = entry.row === undefined;
     // A document that never existed in the store and does not exist now needs no write (nor memory).
     if (doc === null && firstWrite) {
-      this.entries[this.projection.readModels.indexOf(entry.model)].delete(entry.id);
+      this.entries[this.projection.readModels.indexOf(entry.model)].delete(entry.key);
       return [];
     }
     const row = entry.row ?? this.rows.next();
@@ -448,11 +468,7 @@ export interface PartitionIo {
    */
   read(after: bigint, wanted: WantedEvents): Promise<readonly StoredEvent[]>;
   /** Documents written out earlier (absent ones as null). */
-  load(
-    keys: readonly WrittenKey[],
-  ): Promise<
-    ReadonlyArray<{ readonly collection: string; readonly id: string; readonly doc: object | null }>
-  >;
+  load(keys: readonly WrittenKey[]): Promise<ReadonlyArray<WrittenKey & { readonly doc: object | null }>>;
   write(writes: readonly DocumentWrite[]): Promise<void>;
   progress?(position: bigint): void;
 }
@@ -471,8 +487,7 @@ export async function rebuildPartition(
     if (batch.length === 0) break;
     const missing = fold.missing(batch);
     if (missing.length > 0) {
-      for (const { collection, id, doc } of await io.load(missing))
-        fold.load(collection, id, doc as ProjectedDocument | null);
+      for (const { doc, ...key } of await io.load(missing)) fold.load(key, doc as ProjectedDocument | null);
     }
     fold.apply(batch);
     const evicted = fold.evictions();
