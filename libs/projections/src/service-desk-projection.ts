@@ -231,9 +231,11 @@ export const ticketsReadModel: ReadModel<TicketDoc> = {
     // index alone, and only the page's documents are read.
     { fields: ['resolvedAt', 'loggedAt'] },
     { fields: ['customerId', 'resolvedAt', 'loggedAt'] },
-    // Most tickets have neither (one in six breached, one in twenty with automation due, at 150,000):
-    // queried only for dates up to now ("breached now", "due now").
-    { fields: ['breachedAt'], sparse: true },
+    // A full index, not a sparse one: with an index of breached tickets only, SQLite read all of them and
+    // sorted them for a page of breached tickets by date (16-20 ms at 150,000) instead of walking the date's
+    // index (3-6 ms; docs/performance.md, eleventh session).
+    { fields: ['breachedAt'] },
+    // Only the automation asks for it (tickets due by now, unsorted), and one ticket in twenty has a date.
     { fields: ['automationDueAt'], sparse: true },
   ],
   documentId: (event) => event.streamId.slice(TICKET_STREAM_PREFIX.length),
