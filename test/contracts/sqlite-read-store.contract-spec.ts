@@ -5,9 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from './read-store.contract';
 
-readStoreContract('embedded SQLite', async () => {
+/** A store on a fresh file; `before` runs on the file first (as an earlier version would have left it). */
+const openStore = async (before?: (db: Database.Database) => void) => {
   const dir = mkdtempSync(join(tmpdir(), 'sqlite-rs-'));
-  const store = new SqliteReadStore({ path: join(dir, 'read.db') });
+  const path = join(dir, 'read.db');
+  if (before) {
+    const db = new Database(path);
+    before(db);
+    db.close();
+  }
+  const store = new SqliteReadStore({ path });
   return {
     store,
     dispose: async () => {
@@ -15,6 +22,110 @@ readStoreContract('embedded SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+};
+
+// Documents kept apart from their ids and columns (the default)...
+readStoreContract('embedded SQLite', () => openStore());
+// ...in their rows, as a collection with a covering index keeps them...
+readStoreContract('embedded SQLite, documents in their rows (a covering index)', async () => {
+  const opened = await openStore();
+  await opened.store.prepareIndexes('items', [{ fields: ['customerId'], covering: true }]);
+  return opened;
+});
+// ...and in a table an earlier version created, which keeps its layout.
+readStoreContract('embedded SQLite, a table from an earlier version', () =>
+  openStore((db) => db.exec('CREATE TABLE "docs_items" (id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)')),
+);
+
+describe('embedded SQLite: where documents are kept', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-layout-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const docs = Array.from({ length: 40 }, (_, n) => ({
+    id: `t-${String(n).padStart(2, '0')}`,
+    customerId: `c-${n % 4}`,
+    month: `2026-0${1 + (n % 3)}`,
+  }));
+  const columnsOf = (raw: Database.Database, table: string) =>
+    (raw.pragma(`table_info("${table}")`) as Array<{ name: string }>).map((column) => column.name);
+
+  it('keeps documents apart from the indexed table, and moves them in for a covering index declared later', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path });
+    await store.ensureIndexes('facts', [{ fields: ['customerId'] }]);
+    await store.commit(
+      'p',
+      docs.map((doc) => ({ collection: 'facts', id: doc.id, doc })),
+      1n,
+    );
+    const raw = new Database(path, { readonly: true });
+    try {
+      // The indexes are built from, and kept on, a table of ids and columns only.
+      expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'f_customerId']);
+      expect(raw.prepare('SELECT COUNT(*) FROM "bodies_facts"').pluck().get()).toBe(40);
+      await store.ensureIndexes('facts', [{ fields: ['customerId', 'month'], covering: true }]);
+      expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'f_customerId', 'doc', 'f_month']);
+      expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'bodies_facts'").get()).toBeUndefined();
+      const plan = (
+        raw
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT doc FROM "docs_facts" WHERE "f_customerId" = 'c-1' AND "f_month" = '2026-02'`,
+          )
+          .all() as Array<{ detail: string }>
+      )
+        .map((row) => row.detail)
+        .join(' ');
+      expect(plan).toContain('COVERING INDEX ix_facts_customerId_month_doc');
+    } finally {
+      raw.close();
+    }
+    const found = await store.find('facts', {
+      filter: { customerId: 'c-1', month: '2026-02' },
+      sort: { field: 'id', direction: 'asc' },
+    });
+    expect(found).toEqual(docs.filter((doc) => doc.customerId === 'c-1' && doc.month === '2026-02'));
+    await store.close();
+  });
+
+  it('deletes a document with its kept-apart JSON, so that the next one can take its row id', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path });
+    await store.ensureIndexes('facts', [{ fields: ['customerId'] }]);
+    const write = (id: string, doc: object | null, position: bigint) =>
+      store.commit('p', [{ collection: 'facts', id, doc }], position);
+    await write('a', { id: 'a', customerId: 'c-1' }, 1n);
+    await write('b', { id: 'b', customerId: 'c-1' }, 2n);
+    // b had the last row id: SQLite gives it to the next row inserted.
+    await write('b', null, 3n);
+    await write('c', { id: 'c', customerId: 'c-2' }, 4n);
+    expect(await store.find('facts', { sort: { field: 'id', direction: 'asc' } })).toEqual([
+      { id: 'a', customerId: 'c-1' },
+      { id: 'c', customerId: 'c-2' },
+    ]);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT COUNT(*) FROM "bodies_facts"').pluck().get()).toBe(2);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('creates a collection declared with a covering index with its documents in its rows', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path, bulkLoad: true });
+    await store.prepareIndexes('facts', [{ fields: ['customerId'], covering: true }]);
+    await store.prepareIndexes('tickets', [{ fields: ['customerId'] }]);
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'doc', 'f_customerId']);
+      expect(columnsOf(raw, 'docs_tickets')).toEqual(['id', 'f_customerId']);
+      expect(columnsOf(raw, 'bodies_tickets')).toEqual(['doc']);
+    } finally {
+      raw.close();
+    }
+    store.discard();
+  });
 });
 
 describe('embedded SQLite: a bulk load by row numbers', () => {
@@ -26,7 +137,7 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
   /** A fresh file opened for a bulk load, its tickets keeping customerId as a column. */
   const openBulk = async (path = join(dir, 'read.db')) => {
     const bulk = new SqliteReadStore({ path, bulkLoad: true });
-    await bulk.ensureFields('tickets', fields);
+    await bulk.prepareIndexes('tickets', [{ fields }]);
     return bulk;
   };
   /** What a promise failed with: SQLite's errors come from another realm than a jest worker's Error. */
@@ -173,7 +284,7 @@ describe('embedded SQLite: statistics for the query planner', () => {
     const path = join(dir, 'read.db');
     const fields = ['status', 'lastEventAt'];
     const bulk = new SqliteReadStore({ path, bulkLoad: true });
-    await bulk.ensureFields('tickets', fields);
+    await bulk.prepareIndexes('tickets', [{ fields }]);
     // 2,000 tickets, all closed but ten, their last events in order.
     const docs = Array.from({ length: 2000 }, (_, n) => ({
       id: `t-${String(n).padStart(4, '0')}`,

@@ -147,11 +147,7 @@ export class ProjectionRunner {
     }
     for (const { collection, indexes: specs } of collections) {
       if (indexes === 'now') await this.readStore.ensureIndexes(collection, specs);
-      else
-        await this.readStore.ensureFields(
-          collection,
-          specs.flatMap((index) => index.fields),
-        );
+      else await this.readStore.prepareIndexes(collection, specs);
     }
     for (const model of this.projection.readModels) {
       if (model.keepInMemory) {

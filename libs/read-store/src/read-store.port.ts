@@ -86,8 +86,11 @@ export interface ReadStore {
   count(collection: string, filter?: Filter): Promise<number>;
   /** Drops the collections' documents and the projection's checkpoint (the start of a rebuild). */
   reset(projection: string, collections: readonly string[]): Promise<void>;
-  /** Prepares the fields that will be indexed (and filtered on), without building the indexes yet. */
-  ensureFields(collection: string, fields: readonly string[]): Promise<void>;
+  /**
+   * Prepares a collection for these indexes without building them yet (a rebuild builds them once
+   * loaded): the fields they name, and where the store keeps the documents (a covering index holds them).
+   */
+  prepareIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
   /** Creates the indexes (and their fields) if missing; a rebuild calls it after loading, which is faster. */
   ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
   close(): Promise<void>;

@@ -97,11 +97,7 @@ export async function rebuildInParallel(options: {
     collections.map(({ collection }) => collection),
   );
   // Columns now, indexes once loaded: building an index in one pass is faster than keeping it up to date.
-  for (const { collection, indexes } of collections)
-    await target.ensureFields(
-      collection,
-      indexes.flatMap((index) => index.fields),
-    );
+  for (const { collection, indexes } of collections) await target.prepareIndexes(collection, indexes);
   const head = await options.events.headPosition();
   const workerCount = Math.max(1, Math.floor(options.workers));
   const partitions = MAIN_SHARE + WORKER_SHARE * workerCount;

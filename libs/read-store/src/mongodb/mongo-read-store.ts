@@ -217,7 +217,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   /** MongoDB documents need no declared fields: nothing to prepare. */
-  async ensureFields(): Promise<void> {}
+  async prepareIndexes(): Promise<void> {}
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     for (const index of indexes) {

@@ -45,6 +45,21 @@ function tableOf(collection: string): string {
   return `"docs_${collection}"`;
 }
 
+/** The table of a collection's documents when they are kept apart from its ids and columns (`Layout`). */
+function bodiesOf(collection: string): string {
+  if (!NAME.test(collection)) throw new RangeError(`invalid collection name "${collection}"`);
+  return `"bodies_${collection}"`;
+}
+
+/**
+ * Where a collection keeps its documents. `apart`: the collection's table holds the id and the indexed
+ * columns, and a second table the JSON documents under the same row ids, so that the table the indexes
+ * are built from and kept on is narrow (a rebuild's eleven ticket indexes scanned 265 MB of documents, one
+ * scan each; docs/performance.md, eleventh session). `inline`: the documents are in the same rows, which
+ * a covering index needs (it holds the document) and which stores from earlier versions have.
+ */
+type Layout = 'apart' | 'inline';
+
 function checkedField(field: string): string {
   if (!FIELD.test(field)) throw new RangeError(`invalid field name "${field}"`);
   return field;
@@ -140,19 +155,20 @@ const placeholders = (columns: readonly string[]) => columns.map(() => ', ?').jo
 
 /**
  * How a collection's documents are written by id: `find` reads a row's id and columns (in the order of
- * `fields`); a new document is inserted, a stored one updated with the columns `changed` (by index).
+ * `fields`); a new document is inserted with its column values, a stored one (by row id) updated with the
+ * columns `changed` (by index).
  */
 interface Upsert {
   readonly fields: string[];
   readonly find: Database.Statement<[string], unknown[]>;
-  readonly insert: Database.Statement;
-  update(changed: readonly number[]): Database.Statement;
+  insert(id: string, json: string, values: readonly unknown[]): void;
+  update(rowid: unknown, json: string, changed: readonly number[], values: readonly unknown[]): void;
 }
 
-/** A prepared write of a collection's documents and the field each column parameter takes. */
-interface ColumnWrite {
-  readonly statement: Database.Statement;
+/** A bulk load's write of a collection's documents by row number, and the fields its columns take. */
+interface RowWrite {
   readonly fields: string[];
+  write(row: number, id: string, json: string, values: readonly unknown[]): void;
 }
 
 interface CheckpointRow {
@@ -233,6 +249,10 @@ export class SqliteReadStore implements ReadStore {
 
   /** Per collection: the fields kept as real columns (those its indexes name), by column name. */
   private readonly columns = new Map<string, Map<string, string>>();
+  /** Per collection: where its documents are kept (see Layout). */
+  private readonly layouts = new Map<string, Layout>();
+  /** Collections declared with a covering index before their tables exist: created inline. */
+  private readonly coveredCollections = new Set<string>();
 
   /** The table of a collection, created on first use. */
   private table(collection: string): string {
@@ -241,21 +261,48 @@ export class SqliteReadStore implements ReadStore {
       const exists = this.db
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         .get(table.slice(1, -1));
-      // A rowid table: documents are large rows, which WITHOUT ROWID tables store poorly. A bulk load
-      // builds the unique index on ids once loaded (`idIndex`).
-      if (!exists && this.bulkLoad) {
-        this.db.exec(`CREATE TABLE ${table} (id TEXT NOT NULL, doc TEXT NOT NULL)`);
-        this.withoutIdIndex.add(collection);
-      } else this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
-      const existing = (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>)
-        .map((column) => column.name)
-        .filter((name) => name.startsWith('f_'));
+      if (!exists) {
+        // Rowid tables: documents are large rows, which WITHOUT ROWID tables store poorly. A bulk load
+        // builds the unique index on ids once loaded (`idIndex`).
+        const id = this.bulkLoad ? 'id TEXT NOT NULL' : 'id TEXT NOT NULL UNIQUE';
+        if (this.coveredCollections.has(collection))
+          this.db.exec(`CREATE TABLE ${table} (${id}, doc TEXT NOT NULL)`);
+        else {
+          this.db.exec(`CREATE TABLE ${table} (${id})`);
+          this.db.exec(`CREATE TABLE IF NOT EXISTS ${bodiesOf(collection)} (doc TEXT NOT NULL)`);
+        }
+        if (this.bulkLoad) this.withoutIdIndex.add(collection);
+      }
+      const names = (this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map(
+        (column) => column.name,
+      );
+      this.layouts.set(collection, names.includes('doc') ? 'inline' : 'apart');
+      const existing = names.filter((name) => name.startsWith('f_'));
       this.columns.set(
         collection,
         new Map(existing.map((column) => [column.slice(2).replace(/__/g, '.'), `"${column}"`])),
       );
     }
     return table;
+  }
+
+  /** Whether a collection keeps its documents apart from its ids and columns (see Layout). */
+  private apart(collection: string): boolean {
+    this.table(collection);
+    return this.layouts.get(collection) === 'apart';
+  }
+
+  /**
+   * What a query of a collection's documents reads from: its table, joined to its documents' table when
+   * they are kept apart (so that `doc` names the document either way; a row id must be the table's). A
+   * CROSS JOIN, which SQLite never reorders: rows are found in the table (by its indexes), then their
+   * documents by row id.
+   */
+  private withDocs(collection: string): string {
+    const table = this.table(collection);
+    if (!this.apart(collection)) return table;
+    const bodies = bodiesOf(collection);
+    return `${table} CROSS JOIN ${bodies} ON ${bodies}.rowid = ${table}.rowid`;
   }
 
   /** Collections created by a bulk load whose unique index on ids is not built yet. */
@@ -271,25 +318,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private readonly upserts = new Map<string, Upsert>();
-  private readonly rowWrites = new Map<string, ColumnWrite>();
-
-  /** A collection's write statement, prepared once with the fields it keeps as columns, in column order. */
-  private columnWrite(
-    prepared: Map<string, ColumnWrite>,
-    collection: string,
-    sql: (columns: readonly string[]) => string,
-  ): ColumnWrite {
-    let write = prepared.get(collection);
-    if (!write) {
-      const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
-      write = {
-        fields: columns.map(([field]) => field),
-        statement: this.db.prepare(sql(columns.map(([, column]) => column))),
-      };
-      prepared.set(collection, write);
-    }
-    return write;
-  }
+  private readonly rowWrites = new Map<string, RowWrite>();
 
   /**
    * A collection's write by id (see Upsert): the row's columns are read first, and an update assigns only
@@ -303,38 +332,93 @@ export class SqliteReadStore implements ReadStore {
       const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
       const names = columns.map(([, column]) => column);
       const updates = new Map<string, Database.Statement>();
-      upsert = {
-        fields: columns.map(([field]) => field),
-        find: this.db
-          .prepare(`SELECT rowid${listed(names)} FROM ${table} WHERE id = ?`)
-          .raw() as Database.Statement<[string], unknown[]>,
-        insert: this.db.prepare(
-          `INSERT INTO ${table} (id, doc${listed(names)}) VALUES (?, ?${placeholders(names)})`,
-        ),
-        update: (changed) => {
-          const key = changed.join(',');
-          let statement = updates.get(key);
-          if (!statement) {
-            const assigned = changed.map((index) => `, ${names[index]} = ?`).join('');
-            statement = this.db.prepare(`UPDATE ${table} SET doc = ?${assigned} WHERE rowid = ?`);
-            updates.set(key, statement);
-          }
-          return statement;
-        },
+      /** The update of a row's columns `changed` (by index), and of its document when it is inline. */
+      const updateOf = (changed: readonly number[], withDocument: boolean) => {
+        const key = `${withDocument}:${changed.join(',')}`;
+        let statement = updates.get(key);
+        if (!statement) {
+          const assigned = changed.map((index) => `${names[index]} = ?`);
+          if (withDocument) assigned.unshift('doc = ?');
+          statement = this.db.prepare(`UPDATE ${table} SET ${assigned.join(', ')} WHERE rowid = ?`);
+          updates.set(key, statement);
+        }
+        return statement;
       };
+      const fields = columns.map(([field]) => field);
+      const find = this.db
+        .prepare(`SELECT rowid${listed(names)} FROM ${table} WHERE id = ?`)
+        .raw() as Database.Statement<[string], unknown[]>;
+      if (this.apart(collection)) {
+        // Kept apart, a document is written to its own table under its row's id, and its row only when a
+        // column changes.
+        const bodies = bodiesOf(collection);
+        const insertRow = this.db.prepare(
+          `INSERT INTO ${table} (id${listed(names)}) VALUES (?${placeholders(names)})`,
+        );
+        const insertBody = this.db.prepare(`INSERT INTO ${bodies} (rowid, doc) VALUES (?, ?)`);
+        const updateBody = this.db.prepare(`UPDATE ${bodies} SET doc = ? WHERE rowid = ?`);
+        upsert = {
+          fields,
+          find,
+          insert: (id, json, values) => insertBody.run(insertRow.run(id, ...values).lastInsertRowid, json),
+          update: (rowid, json, changed, values) => {
+            if (changed.length > 0)
+              updateOf(changed, false).run(...changed.map((index) => values[index]), rowid);
+            updateBody.run(json, rowid);
+          },
+        };
+      } else {
+        const insert = this.db.prepare(
+          `INSERT INTO ${table} (id, doc${listed(names)}) VALUES (?, ?${placeholders(names)})`,
+        );
+        upsert = {
+          fields,
+          find,
+          insert: (id, json, values) => insert.run(id, json, ...values),
+          update: (rowid, json, changed, values) =>
+            updateOf(changed, true).run(json, ...changed.map((index) => values[index]), rowid),
+        };
+      }
       this.upserts.set(collection, upsert);
     }
     return upsert;
   }
 
   /** A bulk load's write of a document by its row number: no lookup by id, no index on ids to update. */
-  private rowWriteOf(collection: string, table: string): ColumnWrite {
-    return this.columnWrite(
-      this.rowWrites,
-      collection,
-      (columns) =>
-        `INSERT OR REPLACE INTO ${table} (rowid, id, doc${listed(columns)}) VALUES (?, ?, ?${placeholders(columns)})`,
-    );
+  private rowWriteOf(collection: string, table: string): RowWrite {
+    let write = this.rowWrites.get(collection);
+    if (!write) {
+      const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
+      const names = columns.map(([, column]) => column);
+      const fields = columns.map(([field]) => field);
+      if (this.apart(collection)) {
+        const row = this.db.prepare(
+          `INSERT OR REPLACE INTO ${table} (rowid, id${listed(names)}) VALUES (?, ?${placeholders(names)})`,
+        );
+        const body = this.db.prepare(
+          `INSERT OR REPLACE INTO ${bodiesOf(collection)} (rowid, doc) VALUES (?, ?)`,
+        );
+        write = {
+          fields,
+          write: (rowid, id, json, values) => {
+            row.run(rowid, id, ...values);
+            body.run(rowid, json);
+          },
+        };
+      } else {
+        const row = this.db.prepare(
+          `INSERT OR REPLACE INTO ${table} (rowid, id, doc${listed(names)}) VALUES (?, ?, ?${placeholders(names)})`,
+        );
+        write = { fields, write: (rowid, id, json, values) => row.run(rowid, id, json, ...values) };
+      }
+      this.rowWrites.set(collection, write);
+    }
+    return write;
+  }
+
+  /** Whether a query on `field` reads the document (it is neither the id nor a column). */
+  private readsDocument(collection: string, field: string): boolean {
+    return field !== 'id' && !this.columns.get(collection)?.has(field);
   }
 
   /** A declared field reads its column; any other field is extracted from the JSON document. */
@@ -402,32 +486,41 @@ export class SqliteReadStore implements ReadStore {
         // it early), so that reading them back by row never finds another document.
         const byRow = write.row !== undefined && this.bulkLoad;
         if (write.json === null) {
-          if (byRow) this.statement(`DELETE FROM ${table} WHERE rowid = ?`).run(write.row);
-          else this.statement(`DELETE FROM ${table} WHERE id = ?`).run(write.id);
+          this.remove(write.collection, table, byRow ? { rowid: write.row as number } : { id: write.id });
           continue;
         }
         // Indexed fields are copied into their columns here, so SQLite never parses the JSON on write.
         if (byRow) {
-          const { statement, fields } = this.rowWriteOf(write.collection, table);
-          statement.run(write.row, write.id, write.json, ...columnValues(write, fields));
+          const rowWrite = this.rowWriteOf(write.collection, table);
+          rowWrite.write(write.row as number, write.id, write.json, columnValues(write, rowWrite.fields));
           continue;
         }
         const upsert = this.upsertOf(write.collection, table);
         const values = columnValues(write, upsert.fields);
         const stored = upsert.find.get(write.id);
         if (stored === undefined) {
-          upsert.insert.run(write.id, write.json, ...values);
+          upsert.insert(write.id, write.json, values);
           continue;
         }
         // stored[0] is the row id, then the columns in the order of `fields`.
         const changed: number[] = [];
         for (let index = 0; index < values.length; index++)
           if (stored[index + 1] !== values[index]) changed.push(index);
-        upsert.update(changed).run(write.json, ...changed.map((index) => values[index]), stored[0]);
+        upsert.update(stored[0], write.json, changed, values);
       }
       if (checkpoint)
         moveCheckpoint.run(checkpoint.projection, Number(checkpoint.position), this.now().toISOString());
     })();
+  }
+
+  /** Deletes a document (if stored) by its row id or its id, with its kept-apart JSON. */
+  private remove(collection: string, table: string, key: { rowid: number } | { id: string }): void {
+    const [column, value] = 'rowid' in key ? ['rowid', key.rowid] : ['id', key.id];
+    if (this.apart(collection))
+      this.statement(
+        `DELETE FROM ${bodiesOf(collection)} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} = ?)`,
+      ).run(value);
+    this.statement(`DELETE FROM ${table} WHERE ${column} = ?`).run(value);
   }
 
   async checkpoint(projection: string): Promise<ProjectionCheckpoint | null> {
@@ -453,12 +546,17 @@ export class SqliteReadStore implements ReadStore {
   /** Documents a bulk load wrote with row numbers (`DocumentWrite.row`), by row number. */
   getRows<T extends object>(collection: string, rows: readonly number[]): Map<number, T> {
     if (!this.bulkLoad) throw new Error('getRows reads back what a bulk load wrote by row number');
-    return this.docsByKey<number, T>(this.table(collection), 'rowid', rows);
+    // Kept apart, the documents' own table has them under the same row ids.
+    const source = this.apart(collection) ? bodiesOf(collection) : this.table(collection);
+    return this.docsByKey<number, T>(source, 'rowid', rows);
   }
 
-  /** The documents whose `key` (id or rowid) is one of `keys`, parsed, by key; in chunks of 500 keys. */
+  /**
+   * The documents whose `key` (id or rowid) is one of `keys`, parsed, by key; in chunks of 500 keys.
+   * `source`: what names both the key and `doc` (a table, or a table joined to its documents).
+   */
   private docsByKey<K extends string | number, T>(
-    table: string,
+    source: string,
     key: 'id' | 'rowid',
     keys: readonly K[],
   ): Map<K, T> {
@@ -467,7 +565,7 @@ export class SqliteReadStore implements ReadStore {
     for (let i = 0; i < keys.length; i += chunk) {
       const slice = keys.slice(i, i + chunk);
       const rows = this.statement(
-        `SELECT ${key}, doc FROM ${table} WHERE ${key} IN (${slice.map(() => '?').join(',')})`,
+        `SELECT ${key}, doc FROM ${source} WHERE ${key} IN (${slice.map(() => '?').join(',')})`,
       )
         .raw()
         .all(...slice) as Array<[K, string]>;
@@ -484,13 +582,15 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async get<T extends object>(collection: string, id: string): Promise<T | null> {
-    const row = this.statement(`SELECT doc FROM ${this.indexedTable(collection)} WHERE id = ?`).get(id) as
+    this.indexedTable(collection);
+    const row = this.statement(`SELECT doc FROM ${this.withDocs(collection)} WHERE id = ?`).get(id) as
       { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as T) : null;
   }
 
   async getMany<T extends object>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
-    return this.docsByKey<string, T>(this.indexedTable(collection), 'id', ids);
+    this.indexedTable(collection);
+    return this.docsByKey<string, T>(this.withDocs(collection), 'id', ids);
   }
 
   private where(collection: string, filter: Filter = {}): { clauses: string[]; params: unknown[] } {
@@ -586,10 +686,18 @@ export class SqliteReadStore implements ReadStore {
     // index gives the order, SQLite sorts every matching row, and with the documents in those rows it
     // copies each one through its sorter. Sorting row ids took a month of resolved tickets sorted by logging
     // 16 ms -> 7 ms, every ticket by priority 110 ms -> 6 ms (docs/performance.md, tenth session).
+    // Documents kept apart are joined where a query reads them: the page's, and every matching one when a
+    // filter or the sort names a field that is not a column.
+    const asked = [...Object.keys(options.filter ?? {}), ...(options.sort ? [options.sort.field] : [])];
+    const matches = asked.some((field) => this.readsDocument(collection, field))
+      ? this.withDocs(collection)
+      : table;
+    const readsDocs = !options.fields || options.fields.some((field) => field !== 'id');
+    const from = readsDocs ? this.withDocs(collection) : table;
     const source =
       order && limit
-        ? `${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${clauses.join(' AND ')}${pageOrder ?? order}${limit})${order}`
-        : `${table} WHERE ${clauses.join(' AND ')}${order}${limit}`;
+        ? `${from} WHERE ${table}.rowid IN (SELECT ${table}.rowid FROM ${matches} WHERE ${clauses.join(' AND ')}${pageOrder ?? order}${limit})${order}`
+        : `${readsDocs ? from : matches} WHERE ${clauses.join(' AND ')}${order}${limit}`;
     if (options.fields) {
       // Only the fields asked for: SQLite extracts them (as JSON text) so that JS never parses whole documents.
       const fields = options.fields;
@@ -617,7 +725,10 @@ export class SqliteReadStore implements ReadStore {
   async count(collection: string, filter: Filter = {}): Promise<number> {
     const table = this.indexedTable(collection);
     const { clauses, params } = this.where(collection, filter);
-    const row = this.statement(`SELECT COUNT(*) AS n FROM ${table} WHERE ${clauses.join(' AND ')}`).get(
+    const source = Object.keys(filter).some((field) => this.readsDocument(collection, field))
+      ? this.withDocs(collection)
+      : table;
+    const row = this.statement(`SELECT COUNT(*) AS n FROM ${source} WHERE ${clauses.join(' AND ')}`).get(
       ...params,
     ) as {
       n: number;
@@ -630,7 +741,9 @@ export class SqliteReadStore implements ReadStore {
     this.db.transaction(() => {
       for (const collection of collections) {
         this.db.exec(`DROP TABLE IF EXISTS ${tableOf(collection)}`);
+        this.db.exec(`DROP TABLE IF EXISTS ${bodiesOf(collection)}`);
         this.columns.delete(collection);
+        this.layouts.delete(collection);
         this.upserts.delete(collection);
         this.rowWrites.delete(collection);
         this.withoutIdIndex.delete(collection);
@@ -642,20 +755,53 @@ export class SqliteReadStore implements ReadStore {
     this.plucked.clear();
   }
 
-  async ensureFields(collection: string, fields: readonly string[]): Promise<void> {
+  async prepareIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    // A covering index holds the document: a new collection that will have one keeps its documents inline.
+    if (indexes.some((index) => index.covering)) this.coveredCollections.add(collection);
     const table = this.table(collection);
+    if (indexes.some((index) => index.covering) && this.apart(collection))
+      this.moveDocumentsInline(collection);
     const columns = this.columns.get(collection) as Map<string, string>;
-    for (const field of new Set(fields)) {
+    for (const field of new Set(indexes.flatMap((index) => index.fields))) {
       if (columns.has(field) || field === 'id') continue;
       const column = `"f_${field.replace(/\./g, '__')}"`;
       // A new indexed field becomes a column, filled from the documents already there.
       this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
-      this.db.exec(`UPDATE ${table} SET ${column} = ${fieldExpression(field)}`);
+      const bodies = bodiesOf(collection);
+      this.db.exec(
+        this.apart(collection)
+          ? `UPDATE ${table} SET ${column} = (SELECT ${fieldExpression(field)} FROM ${bodies} WHERE ${bodies}.rowid = ${table}.rowid)`
+          : `UPDATE ${table} SET ${column} = ${fieldExpression(field)}`,
+      );
       columns.set(field, column);
-      this.statements.clear();
-      this.upserts.delete(collection);
-      this.rowWrites.delete(collection);
+      this.forgetStatements(collection);
     }
+  }
+
+  /** Statements of a collection whose table changed, prepared again when next used. */
+  private forgetStatements(collection: string): void {
+    this.statements.clear();
+    this.plucked.clear();
+    this.upserts.delete(collection);
+    this.rowWrites.delete(collection);
+  }
+
+  /**
+   * A collection that kept its documents apart gets them back in its own rows, for a covering index
+   * declared after its documents were written (each row rewritten once; declared first, none is).
+   */
+  private moveDocumentsInline(collection: string): void {
+    const table = this.table(collection);
+    const bodies = bodiesOf(collection);
+    this.db.transaction(() => {
+      this.db.exec(`ALTER TABLE ${table} ADD COLUMN doc TEXT`);
+      this.db.exec(
+        `UPDATE ${table} SET doc = (SELECT doc FROM ${bodies} WHERE ${bodies}.rowid = ${table}.rowid)`,
+      );
+      this.db.exec(`DROP TABLE ${bodies}`);
+    })();
+    this.layouts.set(collection, 'inline');
+    this.forgetStatements(collection);
   }
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
@@ -664,11 +810,8 @@ export class SqliteReadStore implements ReadStore {
     // a large page cache, built the rebuild's indexes in 1.4-1.5 s instead of 2.2-2.3 s (docs/performance.md).
     this.db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KB}`);
     try {
+      await this.prepareIndexes(collection, indexes);
       const table = this.indexedTable(collection);
-      await this.ensureFields(
-        collection,
-        indexes.flatMap((index) => index.fields),
-      );
       for (const index of indexes) {
         const name = `ix_${collection}_${index.fields.join('_')}${index.covering ? '_doc' : ''}`.replace(
           /[^A-Za-z0-9_]/g,
