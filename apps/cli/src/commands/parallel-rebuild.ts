@@ -53,10 +53,12 @@ const BATCH_SIZE = 1000;
 /**
  * Partitions folded by this thread and by each worker. This thread also writes everything, so it folds a
  * smaller share: with one worker, three to four had both threads finish within ~0.3 s of each other
- * (docs/performance.md, eighth session).
+ * (docs/performance.md, eighth session); since ticket documents are written in two rows (their columns,
+ * their JSON), this thread finished 0.8-1.9 s after the worker with that split, and with five to eight
+ * within 0.2-0.6 s of it, either first (eleventh session).
  */
-const MAIN_SHARE = 3;
-const WORKER_SHARE = 4;
+const MAIN_SHARE = 5;
+const WORKER_SHARE = 8;
 
 /**
  * Stream ids sampled to divide the streams into ranges of about as many events (`streamBounds`): each
