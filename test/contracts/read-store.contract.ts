@@ -253,6 +253,40 @@ export function readStoreContract(
       );
     });
 
+    it('filters on filter-only fields, before and after documents change them', async () => {
+      await store.ensureIndexes('items', [{ fields: ['priority'], filterOnly: true }]);
+      await seed();
+      const ids = async (filter: Filter) =>
+        (
+          await store.find<Item>('items', {
+            filter,
+            sort: { field: 'loggedAt', direction: 'desc' },
+            limit: 50,
+          })
+        ).map((item) => item.id);
+      const byLogging = (keep: (item: Item) => boolean) =>
+        items
+          .filter(keep)
+          .sort((a, b) =>
+            a.loggedAt === b.loggedAt ? (a.id < b.id ? 1 : -1) : a.loggedAt < b.loggedAt ? 1 : -1,
+          )
+          .map((item) => item.id);
+      expect(await ids({ priority: 'P2' })).toEqual(byLogging((item) => item.priority === 'P2'));
+      expect(await ids({ priority: 'P2', customerId: 'globex' })).toEqual(
+        byLogging((item) => item.priority === 'P2' && item.customerId === 'globex'),
+      );
+      await store.commit(
+        'p',
+        [{ collection: 'items', id: 't-01', doc: { ...items[1], priority: 'P3' } }],
+        26n,
+      );
+      expect(await ids({ priority: 'P2' })).not.toContain('t-01');
+      expect(await ids({ priority: 'P3' })).toContain('t-01');
+      expect(await store.count('items', { priority: 'P3' })).toBe(
+        items.filter((item) => item.priority === 'P3').length + 1,
+      );
+    });
+
     it('returns only the fields asked for, nested as in the documents', async () => {
       await seed();
       const found = await store.find<Partial<Item>>('items', {

@@ -111,6 +111,90 @@ describe('embedded SQLite: where documents are kept', () => {
     }
   });
 
+  it('keeps filter-only fields as columns of the indexed table, and builds no index for them', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path });
+    await store.ensureIndexes('facts', [{ fields: ['customerId'] }, { fields: ['month'], filterOnly: true }]);
+    await store.commit(
+      'p',
+      docs.map((doc) => ({ collection: 'facts', id: doc.id, doc })),
+      1n,
+    );
+    expect(
+      (await store.find<{ id: string }>('facts', { filter: { month: '2026-02' }, fields: ['id'] })).length,
+    ).toBe(docs.filter((doc) => doc.month === '2026-02').length);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'f_customerId', 'f_month']);
+      const indexes = raw
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'docs_facts' AND sql IS NOT NULL",
+        )
+        .pluck()
+        .all();
+      expect(indexes).toEqual(['ix_facts_customerId']);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('holds included fields after the id, so that a page filtered on another column walks the index in order', async () => {
+    const path = join(dir, 'read.db');
+    const store = new SqliteReadStore({ path });
+    await store.ensureIndexes('tickets', [
+      { fields: ['resolvedAt'], include: ['loggedAt'] },
+      { fields: ['kind'], filterOnly: true },
+    ]);
+    const tickets = Array.from({ length: 400 }, (_, n) => ({
+      id: `t-${String(n).padStart(3, '0')}`,
+      kind: n % 10 === 0 ? 'user_error' : 'incident',
+      loggedAt: `2026-03-01T00:${String(n % 60).padStart(2, '0')}:00.000Z`,
+      // Ten tickets a resolution date: the page's order within a date is by id.
+      resolvedAt: `2026-03-02T00:00:${String(Math.floor(n / 10)).padStart(2, '0')}.000Z`,
+    }));
+    await store.commit(
+      'p',
+      tickets.map((doc) => ({ collection: 'tickets', id: doc.id, doc })),
+      1n,
+    );
+    const page = await store.find<{ id: string }>('tickets', {
+      filter: { kind: 'incident' },
+      sort: { field: 'resolvedAt', direction: 'desc' },
+      limit: 12,
+    });
+    expect(page.map((doc) => doc.id)).toEqual(
+      tickets
+        .filter((doc) => doc.kind === 'incident')
+        .sort((a, b) =>
+          a.resolvedAt === b.resolvedAt ? (a.id < b.id ? 1 : -1) : a.resolvedAt < b.resolvedAt ? 1 : -1,
+        )
+        .slice(0, 12)
+        .map((doc) => doc.id),
+    );
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      const columns = (
+        raw.pragma('index_info(ix_tickets_resolvedAt_id_loggedAt)') as Array<{ name: string }>
+      ).map((column) => column.name);
+      expect(columns).toEqual(['f_resolvedAt', 'id', 'f_loggedAt']);
+      const plan = (
+        raw
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT rowid FROM docs_tickets WHERE "f_kind" = 'incident' ORDER BY "f_resolvedAt" DESC, id DESC LIMIT 12`,
+          )
+          .all() as Array<{ detail: string }>
+      )
+        .map((row) => row.detail)
+        .join(' ');
+      expect(plan).toContain('ix_tickets_resolvedAt_id_loggedAt');
+      expect(plan).not.toContain('TEMP B-TREE');
+    } finally {
+      raw.close();
+    }
+  });
+
   it('creates a collection declared with a covering index with its documents in its rows', async () => {
     const path = join(dir, 'read.db');
     const store = new SqliteReadStore({ path, bulkLoad: true });

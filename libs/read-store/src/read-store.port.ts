@@ -72,6 +72,23 @@ export interface IndexSpec {
    * date, which most tickets do not have). A store may keep a full index instead.
    */
   readonly sparse?: boolean;
+  /**
+   * No index is built: these fields only decide which documents a query keeps while another index gives
+   * the order (a list of incidents sorted by priority). A store keeps them where a filter reads them
+   * cheaply (SQLite: as columns of the indexed table, so that a filter on them never reads a document).
+   */
+  readonly filterOnly?: boolean;
+  /**
+   * Fields the index also holds after the id, not in its order: a query that filters on the indexed fields
+   * and reads or sorts by these is answered from the index alone (a month of resolutions sorted by logging),
+   * while the order the index gives stays (field, id), the keyset order of a page.
+   */
+  readonly include?: readonly string[];
+}
+
+/** Every field the indexes name, in their order or after the id: what a store keeps ready to query. */
+export function indexedFields(indexes: readonly IndexSpec[]): string[] {
+  return [...new Set(indexes.flatMap((index) => [...index.fields, ...(index.include ?? [])]))];
 }
 
 export interface ReadStore {

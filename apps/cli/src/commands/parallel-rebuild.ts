@@ -8,7 +8,7 @@ import {
   sharedRowNumbers,
   streamBounds,
 } from '@app/projections';
-import { DocumentWrite, PreparedWrite, SqliteReadStore, prepareWrite } from '@app/read-store';
+import { DocumentWrite, PreparedWrite, SqliteReadStore, indexedFields, prepareWrite } from '@app/read-store';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { syncToDisk } from './sync-to-disk';
@@ -255,10 +255,7 @@ function followWorker(
 /** Serializes a partition's writes with the columns each collection keeps (its indexed fields). */
 export function writePreparer(projection: Projection): (writes: readonly DocumentWrite[]) => PreparedWrite[] {
   const fields = new Map(
-    collectionsOf(projection).map(({ collection, indexes }) => [
-      collection,
-      [...new Set(indexes.flatMap((index) => index.fields))],
-    ]),
+    collectionsOf(projection).map(({ collection, indexes }) => [collection, indexedFields(indexes)]),
   );
   return (writes) => writes.map((write) => prepareWrite(write, fields.get(write.collection) ?? []));
 }

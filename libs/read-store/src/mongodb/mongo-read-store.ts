@@ -221,12 +221,20 @@ export class MongoReadStore implements ReadStore {
 
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     for (const index of indexes) {
+      // A filter-only spec asks for no index; a document's fields are all filterable as they are.
+      if (index.filterOnly) continue;
       // With _id last, the index also serves the keyset order (sort field, id). A sparse spec gets a full
       // index: MongoDB uses a partial index only for queries that restate its filter (a `$type` or `$exists`),
       // which a range of dates does not.
       await this.db
         .collection(collection)
-        .createIndex(Object.fromEntries([...index.fields.map((field) => [field, 1]), ['_id', 1]]));
+        .createIndex(
+          Object.fromEntries([
+            ...index.fields.map((field) => [field, 1]),
+            ['_id', 1],
+            ...(index.include ?? []).map((field) => [field, 1]),
+          ]),
+        );
     }
   }
 

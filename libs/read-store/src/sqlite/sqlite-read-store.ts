@@ -7,6 +7,7 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
+  indexedFields,
   ProjectionCheckpoint,
   ReadStore,
   Scalar,
@@ -762,7 +763,7 @@ export class SqliteReadStore implements ReadStore {
     if (indexes.some((index) => index.covering) && this.apart(collection))
       this.moveDocumentsInline(collection);
     const columns = this.columns.get(collection) as Map<string, string>;
-    for (const field of new Set(indexes.flatMap((index) => index.fields))) {
+    for (const field of indexedFields(indexes)) {
       if (columns.has(field) || field === 'id') continue;
       const column = `"f_${field.replace(/\./g, '__')}"`;
       // A new indexed field becomes a column, filled from the documents already there.
@@ -813,12 +814,21 @@ export class SqliteReadStore implements ReadStore {
       await this.prepareIndexes(collection, indexes);
       const table = this.indexedTable(collection);
       for (const index of indexes) {
-        const name = `ix_${collection}_${index.fields.join('_')}${index.covering ? '_doc' : ''}`.replace(
-          /[^A-Za-z0-9_]/g,
-          '_',
-        );
+        // Its fields are columns (prepareIndexes): that is all a filter-only spec asks for.
+        if (index.filterOnly) continue;
+        const included = index.include ?? [];
+        const name =
+          `ix_${collection}_${[...index.fields, ...(included.length > 0 ? ['id', ...included] : [])].join('_')}${index.covering ? '_doc' : ''}`.replace(
+            /[^A-Za-z0-9_]/g,
+            '_',
+          );
         const expressions = index.fields.map((field) => this.fieldExpression(collection, field));
-        const indexed = [...expressions, 'id', ...(index.covering ? ['doc'] : [])].join(', ');
+        const indexed = [
+          ...expressions,
+          'id',
+          ...included.map((field) => this.fieldExpression(collection, field)),
+          ...(index.covering ? ['doc'] : []),
+        ].join(', ');
         // A partial index: SQLite uses it for a query with a comparison on its first field (which no NULL
         // satisfies), and building it sorts only the documents that have a value (docs/performance.md).
         const partial = index.sparse ? ` WHERE ${expressions[0]} IS NOT NULL` : '';
