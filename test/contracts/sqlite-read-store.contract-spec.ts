@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from './read-store.contract';
 
+/** SQLite's plan for a query, in words (`EXPLAIN QUERY PLAN`). */
+const planOf = (raw: Database.Database, sql: string) =>
+  (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
+    .map((row) => row.detail)
+    .join(' ');
+
 /** A store on a fresh file; `before` runs on the file first (as an earlier version would have left it). */
 const openStore = async (before?: (db: Database.Database) => void) => {
   const dir = mkdtempSync(join(tmpdir(), 'sqlite-rs-'));
@@ -66,15 +72,10 @@ describe('embedded SQLite: where documents are kept', () => {
       await store.ensureIndexes('facts', [{ fields: ['customerId', 'month'], covering: true }]);
       expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'f_customerId', 'doc', 'f_month']);
       expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'bodies_facts'").get()).toBeUndefined();
-      const plan = (
-        raw
-          .prepare(
-            `EXPLAIN QUERY PLAN SELECT doc FROM "docs_facts" WHERE "f_customerId" = 'c-1' AND "f_month" = '2026-02'`,
-          )
-          .all() as Array<{ detail: string }>
-      )
-        .map((row) => row.detail)
-        .join(' ');
+      const plan = planOf(
+        raw,
+        `SELECT doc FROM "docs_facts" WHERE "f_customerId" = 'c-1' AND "f_month" = '2026-02'`,
+      );
       expect(plan).toContain('COVERING INDEX ix_facts_customerId_month_doc');
     } finally {
       raw.close();
@@ -179,15 +180,10 @@ describe('embedded SQLite: where documents are kept', () => {
         raw.pragma('index_info(ix_tickets_resolvedAt_id_loggedAt)') as Array<{ name: string }>
       ).map((column) => column.name);
       expect(columns).toEqual(['f_resolvedAt', 'id', 'f_loggedAt']);
-      const plan = (
-        raw
-          .prepare(
-            `EXPLAIN QUERY PLAN SELECT rowid FROM docs_tickets WHERE "f_kind" = 'incident' ORDER BY "f_resolvedAt" DESC, id DESC LIMIT 12`,
-          )
-          .all() as Array<{ detail: string }>
-      )
-        .map((row) => row.detail)
-        .join(' ');
+      const plan = planOf(
+        raw,
+        `SELECT rowid FROM docs_tickets WHERE "f_kind" = 'incident' ORDER BY "f_resolvedAt" DESC, id DESC LIMIT 12`,
+      );
       expect(plan).toContain('ix_tickets_resolvedAt_id_loggedAt');
       expect(plan).not.toContain('TEMP B-TREE');
     } finally {
@@ -343,15 +339,7 @@ describe('embedded SQLite: a sparse index', () => {
         .pluck()
         .get();
       expect(entries).toBe(30);
-      const plan = (
-        raw
-          .prepare(
-            `EXPLAIN QUERY PLAN SELECT id FROM docs_tickets WHERE "f_dueAt" <= '2026-03-01T00:00:30.000Z'`,
-          )
-          .all() as Array<{ detail: string }>
-      )
-        .map((row) => row.detail)
-        .join(' ');
+      const plan = planOf(raw, `SELECT id FROM docs_tickets WHERE "f_dueAt" <= '2026-03-01T00:00:30.000Z'`);
       expect(plan).toContain('ix_tickets_dueAt');
     } finally {
       raw.close();
@@ -390,15 +378,10 @@ describe('embedded SQLite: statistics for the query planner', () => {
             .all('docs_tickets') as string[])
       ).sort();
     const indexFor = (status: string) =>
-      (
-        raw
-          .prepare(
-            `EXPLAIN QUERY PLAN SELECT rowid FROM docs_tickets WHERE "f_status" = '${status}' ORDER BY "f_lastEventAt" DESC, id DESC LIMIT 20`,
-          )
-          .all() as Array<{ detail: string }>
-      )
-        .map((row) => row.detail)
-        .join(' ');
+      planOf(
+        raw,
+        `SELECT rowid FROM docs_tickets WHERE "f_status" = '${status}' ORDER BY "f_lastEventAt" DESC, id DESC LIMIT 20`,
+      );
     try {
       expect(statistics()).toEqual([]);
       const live = new SqliteReadStore({ path });
