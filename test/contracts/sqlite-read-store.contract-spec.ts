@@ -5,6 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from './read-store.contract';
 
+/** A fresh folder for each test of the enclosing block, removed after it. */
+function tempDirPerTest(prefix: string): () => string {
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), prefix))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
 /** SQLite's plan for a query, in words (`EXPLAIN QUERY PLAN`). */
 const planOf = (raw: Database.Database, sql: string) =>
   (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
@@ -44,9 +52,7 @@ readStoreContract('embedded SQLite, a table from an earlier version', () =>
 );
 
 describe('embedded SQLite: where documents are kept', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-layout-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest('sqlite-layout-');
   const docs = Array.from({ length: 40 }, (_, n) => ({
     id: `t-${String(n).padStart(2, '0')}`,
     customerId: `c-${n % 4}`,
@@ -56,7 +62,7 @@ describe('embedded SQLite: where documents are kept', () => {
     (raw.pragma(`table_info("${table}")`) as Array<{ name: string }>).map((column) => column.name);
 
   it('keeps documents apart from the indexed table, and moves them in for a covering index declared later', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path });
     await store.ensureIndexes('facts', [{ fields: ['customerId'] }]);
     await store.commit(
@@ -89,7 +95,7 @@ describe('embedded SQLite: where documents are kept', () => {
   });
 
   it('deletes a document with its kept-apart JSON, so that the next one can take its row id', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path });
     await store.ensureIndexes('facts', [{ fields: ['customerId'] }]);
     const write = (id: string, doc: object | null, position: bigint) =>
@@ -113,7 +119,7 @@ describe('embedded SQLite: where documents are kept', () => {
   });
 
   it('keeps filter-only fields as columns of the indexed table, and builds no index for them', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path });
     await store.ensureIndexes('facts', [{ fields: ['customerId'] }, { fields: ['month'], filterOnly: true }]);
     await store.commit(
@@ -141,7 +147,7 @@ describe('embedded SQLite: where documents are kept', () => {
   });
 
   it('holds included fields after the id, so that a page filtered on another column walks the index in order', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path });
     await store.ensureIndexes('tickets', [
       { fields: ['resolvedAt'], include: ['loggedAt'] },
@@ -192,7 +198,7 @@ describe('embedded SQLite: where documents are kept', () => {
   });
 
   it('creates a collection declared with a covering index with its documents in its rows', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path, bulkLoad: true });
     await store.prepareIndexes('facts', [{ fields: ['customerId'], covering: true }]);
     await store.prepareIndexes('tickets', [{ fields: ['customerId'] }]);
@@ -209,13 +215,11 @@ describe('embedded SQLite: where documents are kept', () => {
 });
 
 describe('embedded SQLite: a bulk load by row numbers', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-bulk-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest('sqlite-bulk-');
   const fields = ['customerId'];
   const doc = (id: string, customerId: string, n: number) => ({ id, customerId, n });
   /** A fresh file opened for a bulk load, its tickets keeping customerId as a column. */
-  const openBulk = async (path = join(dir, 'read.db')) => {
+  const openBulk = async (path = join(dir(), 'read.db')) => {
     const bulk = new SqliteReadStore({ path, bulkLoad: true });
     await bulk.prepareIndexes('tickets', [{ fields }]);
     return bulk;
@@ -228,7 +232,7 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
     );
 
   it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const bulk = await openBulk(path);
     bulk.writePrepared([
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 7 }, fields),
@@ -304,12 +308,10 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
 });
 
 describe('embedded SQLite: a sparse index', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-sparse-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest('sqlite-sparse-');
 
   it('holds only the documents with a value, and serves a range of that field', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const store = new SqliteReadStore({ path });
     await store.ensureIndexes('tickets', [{ fields: ['dueAt'], sparse: true }]);
     const docs = Array.from({ length: 300 }, (_, n) => ({
@@ -348,12 +350,10 @@ describe('embedded SQLite: a sparse index', () => {
 });
 
 describe('embedded SQLite: statistics for the query planner', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sqlite-stats-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest('sqlite-stats-');
 
   it('analyzes a freshly loaded file when it is opened, so that a common value is read in the sort index', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const fields = ['status', 'lastEventAt'];
     const bulk = new SqliteReadStore({ path, bulkLoad: true });
     await bulk.prepareIndexes('tickets', [{ fields }]);
@@ -413,7 +413,7 @@ describe('embedded SQLite: statistics for the query planner', () => {
     }
   });
   it('analyzes a table grown tenfold whole, not under a row limit, when it is closed', async () => {
-    const path = join(dir, 'read.db');
+    const path = join(dir(), 'read.db');
     const live = new SqliteReadStore({ path });
     await live.ensureIndexes('tickets', [{ fields: ['status'] }]);
     // 5,000 tickets, half open and half closed: 2,500 rows a status.
