@@ -68,8 +68,10 @@ export interface IndexSpec {
   readonly covering?: boolean;
   /**
    * Only documents whose first field has a value (not null) need to be in the index: it serves queries that
-   * ask for a value or a range of that field, never for its absence (a ticket's breach or next automation
-   * date, which most tickets do not have). A store may keep a full index instead.
+   * ask for a value or a range of that field, never for its absence (a ticket's next automation date, which
+   * most tickets do not have). A store may keep a full index instead. Not for a field that pages sorted by
+   * another one filter on: SQLite then read the whole sparse index and sorted it rather than walk the sort's
+   * index (a ticket's breach date; docs/performance.md, eleventh session).
    */
   readonly sparse?: boolean;
   /**
