@@ -301,6 +301,23 @@ export function readStoreContract(
       ]);
     });
 
+    it('returns only the ids asked for of a page sorted by a field that is not indexed', async () => {
+      await seed();
+      const found = await store.find<Partial<Item>>('items', {
+        filter: { customerId: 'globex' },
+        sort: { field: 'sla.minutes', direction: 'desc' },
+        limit: 3,
+        fields: ['id'],
+      });
+      expect(found).toEqual(
+        items
+          .filter((item) => item.customerId === 'globex')
+          .sort((a, b) => b.sla.minutes - a.sla.minutes)
+          .slice(0, 3)
+          .map((item) => ({ id: item.id })),
+      );
+    });
+
     it('marks a projection stopped with the reason, keeping its position', async () => {
       await seed();
       await store.markStopped('p', 'event ticket-1@3: unknown schema version 9');

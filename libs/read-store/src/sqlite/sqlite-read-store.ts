@@ -693,7 +693,12 @@ export class SqliteReadStore implements ReadStore {
     const matches = asked.some((field) => this.readsDocument(collection, field))
       ? this.withDocs(collection)
       : table;
-    const readsDocs = !options.fields || options.fields.some((field) => field !== 'id');
+    // The page's own query reads documents to return them (unless only ids are asked for) or to sort by a
+    // field that is not a column.
+    const readsDocs =
+      !options.fields ||
+      options.fields.some((field) => field !== 'id') ||
+      (options.sort !== undefined && this.readsDocument(collection, options.sort.field));
     const from = readsDocs ? this.withDocs(collection) : table;
     const source =
       order && limit
