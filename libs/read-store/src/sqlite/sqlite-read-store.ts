@@ -332,14 +332,15 @@ export class SqliteReadStore implements ReadStore {
     if (!upsert) {
       const columns = [...(this.columns.get(collection) ?? new Map<string, string>())];
       const names = columns.map(([, column]) => column);
+      const apart = this.apart(collection);
       const updates = new Map<string, Database.Statement>();
       /** The update of a row's columns `changed` (by index), and of its document when it is inline. */
-      const updateOf = (changed: readonly number[], withDocument: boolean) => {
-        const key = `${withDocument}:${changed.join(',')}`;
+      const updateOf = (changed: readonly number[]) => {
+        const key = changed.join(',');
         let statement = updates.get(key);
         if (!statement) {
           const assigned = changed.map((index) => `${names[index]} = ?`);
-          if (withDocument) assigned.unshift('doc = ?');
+          if (!apart) assigned.unshift('doc = ?');
           statement = this.db.prepare(`UPDATE ${table} SET ${assigned.join(', ')} WHERE rowid = ?`);
           updates.set(key, statement);
         }
@@ -349,7 +350,7 @@ export class SqliteReadStore implements ReadStore {
       const find = this.db
         .prepare(`SELECT rowid${listed(names)} FROM ${table} WHERE id = ?`)
         .raw() as Database.Statement<[string], unknown[]>;
-      if (this.apart(collection)) {
+      if (apart) {
         // Kept apart, a document is written to its own table under its row's id, and its row only when a
         // column changes.
         const bodies = bodiesOf(collection);
@@ -363,8 +364,7 @@ export class SqliteReadStore implements ReadStore {
           find,
           insert: (id, json, values) => insertBody.run(insertRow.run(id, ...values).lastInsertRowid, json),
           update: (rowid, json, changed, values) => {
-            if (changed.length > 0)
-              updateOf(changed, false).run(...changed.map((index) => values[index]), rowid);
+            if (changed.length > 0) updateOf(changed).run(...changed.map((index) => values[index]), rowid);
             updateBody.run(json, rowid);
           },
         };
@@ -377,7 +377,7 @@ export class SqliteReadStore implements ReadStore {
           find,
           insert: (id, json, values) => insert.run(id, json, ...values),
           update: (rowid, json, changed, values) =>
-            updateOf(changed, true).run(json, ...changed.map((index) => values[index]), rowid),
+            updateOf(changed).run(json, ...changed.map((index) => values[index]), rowid),
         };
       }
       this.upserts.set(collection, upsert);
@@ -420,6 +420,16 @@ export class SqliteReadStore implements ReadStore {
   /** Whether a query on `field` reads the document (it is neither the id nor a column). */
   private readsDocument(collection: string, field: string): boolean {
     return field !== 'id' && !this.columns.get(collection)?.has(field);
+  }
+
+  /**
+   * What a query filtering or sorting on `fields` finds its rows in: the collection's table, joined to its
+   * documents when one of the fields is not a column.
+   */
+  private rowsFor(collection: string, fields: readonly string[]): string {
+    return fields.some((field) => this.readsDocument(collection, field))
+      ? this.withDocs(collection)
+      : this.table(collection);
   }
 
   /** A declared field reads its column; any other field is extracted from the JSON document. */
@@ -689,10 +699,10 @@ export class SqliteReadStore implements ReadStore {
     // 16 ms -> 7 ms, every ticket by priority 110 ms -> 6 ms (docs/performance.md, tenth session).
     // Documents kept apart are joined where a query reads them: the page's, and every matching one when a
     // filter or the sort names a field that is not a column.
-    const asked = [...Object.keys(options.filter ?? {}), ...(options.sort ? [options.sort.field] : [])];
-    const matches = asked.some((field) => this.readsDocument(collection, field))
-      ? this.withDocs(collection)
-      : table;
+    const matches = this.rowsFor(collection, [
+      ...Object.keys(options.filter ?? {}),
+      ...(options.sort ? [options.sort.field] : []),
+    ]);
     // The page's own query reads documents to return them (unless only ids are asked for) or to sort by a
     // field that is not a column.
     const readsDocs =
@@ -729,11 +739,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async count(collection: string, filter: Filter = {}): Promise<number> {
-    const table = this.indexedTable(collection);
+    this.indexedTable(collection);
     const { clauses, params } = this.where(collection, filter);
-    const source = Object.keys(filter).some((field) => this.readsDocument(collection, field))
-      ? this.withDocs(collection)
-      : table;
+    const source = this.rowsFor(collection, Object.keys(filter));
     const row = this.statement(`SELECT COUNT(*) AS n FROM ${source} WHERE ${clauses.join(' AND ')}`).get(
       ...params,
     ) as {
