@@ -1,4 +1,4 @@
-import { Filter, ReadStore } from '@app/read-store';
+import { Filter, FindOptions, ReadStore } from '@app/read-store';
 
 interface Item {
   id: string;
@@ -39,6 +39,12 @@ export function readStoreContract(
         items.map((item) => ({ collection: 'items', id: item.id, doc: item })),
         25n,
       );
+    /** The ids of the items a filter finds, sorted by id unless `sort` says otherwise. */
+    const idsWhere = async (
+      filter: Filter,
+      sort: FindOptions['sort'] = { field: 'id', direction: 'asc' },
+      limit?: number,
+    ) => (await store.find<Item>('items', { filter, sort, limit })).map((item) => item.id);
 
     it('commits documents and the checkpoint together, and reads them back', async () => {
       expect(await store.checkpoint('p')).toBeNull();
@@ -72,13 +78,7 @@ export function readStoreContract(
 
     it('filters by equality, $in, ranges, booleans, nested fields and "null or after"', async () => {
       await seed();
-      const ids = async (filter: object) =>
-        (
-          await store.find<Item>('items', {
-            filter: filter as never,
-            sort: { field: 'id', direction: 'asc' },
-          })
-        ).map((i) => i.id);
+      const ids = (filter: object) => idsWhere(filter as Filter);
       const expected = (predicate: (item: Item) => boolean) => items.filter(predicate).map((i) => i.id);
       expect(await ids({ customerId: 'acme' })).toEqual(expected((i) => i.customerId === 'acme'));
       expect(await ids({ priority: { $in: ['P1', 'P4'] } })).toEqual(
@@ -158,14 +158,7 @@ export function readStoreContract(
     it('finds an updated document by its new values only, whichever indexed fields changed', async () => {
       await seed();
       const ids = async (filter: object) =>
-        (
-          await store.find<Item>('items', {
-            filter: filter as never,
-            sort: { field: 'id', direction: 'asc' },
-          })
-        )
-          .map((i) => i.id)
-          .filter((id) => id === 't-03' || id === 't-04');
+        (await idsWhere(filter as Filter)).filter((id) => id === 't-03' || id === 't-04');
       // t-03 (globex, 2026-03-04) moves to acme and gets a breach; t-04 changes only a field with no index.
       await store.commit(
         'p',
@@ -224,10 +217,7 @@ export function readStoreContract(
     it('answers every query on a sparsely indexed field, those for documents without a value too', async () => {
       await store.ensureIndexes('items', [{ fields: ['breachedAt'], sparse: true }]);
       await seed();
-      const ids = async (filter: Filter) =>
-        (await store.find<Item>('items', { filter, sort: { field: 'id', direction: 'asc' } })).map(
-          (item) => item.id,
-        );
+      const ids = (filter: Filter) => idsWhere(filter);
       const cut = '2026-03-10T00:00:00.000Z';
       const expected = (keep: (breachedAt: string | null) => boolean) =>
         items.filter((item) => keep(item.breachedAt)).map((item) => item.id);
@@ -256,14 +246,7 @@ export function readStoreContract(
     it('filters on filter-only fields, before and after documents change them', async () => {
       await store.ensureIndexes('items', [{ fields: ['priority'], filterOnly: true }]);
       await seed();
-      const ids = async (filter: Filter) =>
-        (
-          await store.find<Item>('items', {
-            filter,
-            sort: { field: 'loggedAt', direction: 'desc' },
-            limit: 50,
-          })
-        ).map((item) => item.id);
+      const ids = (filter: Filter) => idsWhere(filter, { field: 'loggedAt', direction: 'desc' }, 50);
       const byLogging = (keep: (item: Item) => boolean) =>
         items
           .filter(keep)
