@@ -256,8 +256,12 @@ export class PartitionedFold {
     return clauses;
   }
 
-  /** The entry under `key` in the map of read model `modelIndex`; a new one for the document `id()`. */
-  private entryOf(modelIndex: number, key: string, id: () => string): Entry {
+  /**
+   * The entry under `key` in the map of read model `modelIndex`; a new one for the document of `event` (the
+   * model's documentId), or whose id is the key itself when there is no event. Not a function giving the id:
+   * a closure per routed event was a tenth of what a thread allocated (docs/performance.md, twelfth session).
+   */
+  private entryOf(modelIndex: number, key: string, event: EventEnvelope | null): Entry {
     const entries = this.entries[modelIndex];
     let entry = entries.get(key);
     if (!entry) {
@@ -265,7 +269,7 @@ export class PartitionedFold {
       entry = {
         inMemory: false,
         model,
-        id: id(),
+        id: event === null ? key : model.documentId(event),
         key,
         doc: null,
         held: false,
@@ -284,15 +288,20 @@ export class PartitionedFold {
     for (let index = 0; index < models.length; index++) {
       const model = models[index];
       if (!routes(model, event)) continue;
+      let target: Target;
       if (model.documentPerStream && !model.keepInMemory) {
-        if (this.owned.has(this.streamPartition(event.streamId)))
-          (targets ??= []).push(this.entryOf(index, event.streamId, () => model.documentId(event)));
-        continue;
+        if (!this.owned.has(this.streamPartition(event.streamId))) continue;
+        target = this.entryOf(index, event.streamId, event);
+      } else {
+        const id = model.documentId(event);
+        if (model.keepInMemory) target = { inMemory: true, model, id };
+        else if (this.owned.has(partitionOf(id, this.options.partitions)))
+          target = this.entryOf(index, id, null);
+        else continue;
       }
-      const id = model.documentId(event);
-      if (model.keepInMemory) (targets ??= []).push({ inMemory: true, model, id });
-      else if (this.owned.has(partitionOf(id, this.options.partitions)))
-        (targets ??= []).push(this.entryOf(index, id, () => id));
+      // Most events have one target: an array of one, not an empty one grown by a push (room for seventeen).
+      if (targets === null) targets = [target];
+      else targets.push(target);
     }
     return targets;
   }
