@@ -259,7 +259,8 @@ export class PartitionedFold {
   /**
    * The entry under `key` in the map of read model `modelIndex`; a new one for the document of `event` (the
    * model's documentId), or whose id is the key itself when there is no event. Not a function giving the id:
-   * a closure per routed event was a tenth of what a thread allocated (docs/performance.md, twelfth session).
+   * with the arrays it grew, a closure per routed event made routing 8% of what a thread allocated
+   * (docs/performance.md, twelfth session).
    */
   private entryOf(modelIndex: number, key: string, event: EventEnvelope | null): Entry {
     const entries = this.entries[modelIndex];
