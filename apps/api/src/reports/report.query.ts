@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SLA_GROUP_KEYS, SlaGroupKey } from '@app/domain';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
-import { IsId } from '../common/dto-rules';
+import { IsId, ReadYourWritesPosition } from '../common/dto-rules';
 
 const ZONED = /(Z|[+-]\d{2}:\d{2})$/;
 
@@ -33,13 +33,7 @@ class CustomerMonthQuery {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
   month!: string;
 
-  /** Read-your-writes: answer once the read models have applied this global position. */
-  @ApiPropertyOptional({
-    pattern: '^\\d{1,19}$',
-    description: 'Read-your-writes: answer once the read models have applied this global position',
-  })
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'after must be a global position (digits)' })
+  @ReadYourWritesPosition()
   after?: string;
 }
 

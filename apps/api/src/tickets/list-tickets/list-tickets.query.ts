@@ -10,12 +10,11 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsId } from '../../common/dto-rules';
+import { IsId, ReadYourWritesPosition } from '../../common/dto-rules';
 
 /** An optional ISO 8601 instant (strict), described in the OpenAPI document. */
 const OptionalInstant = (description: string) =>
@@ -115,12 +114,6 @@ export class ListTicketsQuery {
   @MaxLength(500)
   cursor?: string;
 
-  /** Read-your-writes: answer once the read models have applied this global position. */
-  @ApiPropertyOptional({
-    pattern: '^\\d{1,19}$',
-    description: 'Read-your-writes: answer once the read models have applied this global position',
-  })
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'after must be a global position (digits)' })
+  @ReadYourWritesPosition()
   after?: string;
 }
