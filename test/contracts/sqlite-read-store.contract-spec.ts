@@ -231,6 +231,23 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
       (error: unknown) => String((error as { message?: unknown }).message),
     );
 
+  it('loads without a rollback journal, which defensive mode refuses silently, and leaves the file in WAL', async () => {
+    const path = join(dir(), 'read.db');
+    const bulk = await openBulk(path);
+    const connection = (bulk as unknown as { db: Database.Database }).db;
+    expect(connection.pragma('journal_mode', { simple: true })).toBe('off');
+    bulk.writePrepared([
+      prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 }, fields),
+    ]);
+    await bulk.close();
+    const reopened = new Database(path, { readonly: true });
+    try {
+      expect(reopened.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
     const path = join(dir(), 'read.db');
     const bulk = await openBulk(path);

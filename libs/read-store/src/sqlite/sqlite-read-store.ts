@@ -196,7 +196,8 @@ export class SqliteReadStore implements ReadStore {
     // Large pages for new files: documents are a few KB each, and index builds and range scans read fewer pages.
     this.db.pragma('page_size = 16384');
     this.bulkLoad = options.bulkLoad ?? false;
-    this.db.pragma(this.bulkLoad ? 'journal_mode = OFF' : 'journal_mode = WAL');
+    if (this.bulkLoad) this.journalOff();
+    else this.db.pragma('journal_mode = WAL');
     this.db.pragma(this.bulkLoad ? 'synchronous = OFF' : `synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`cache_size = -${this.cacheKb()}`);
@@ -223,6 +224,23 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private readonly keepsStatistics: boolean;
+
+  /**
+   * No rollback journal for a bulk load. better-sqlite3 opens every connection in SQLite's defensive mode,
+   * which refuses `journal_mode = OFF` without an error (the pragma answers the mode kept): until the
+   * twelfth session every rebuild ran with a journal file written and deleted at each of its ~1,000 commits
+   * (docs/performance.md). Defensive mode is lifted for this one pragma, and the mode checked.
+   */
+  private journalOff(): void {
+    this.db.unsafeMode(true);
+    try {
+      this.db.pragma('journal_mode = OFF');
+    } finally {
+      this.db.unsafeMode(false);
+    }
+    const mode = this.db.pragma('journal_mode', { simple: true }) as string;
+    if (mode !== 'off') throw new Error(`a bulk load needs journal_mode off; SQLite kept ${mode}`);
+  }
   private optimizer: NodeJS.Timeout | null = null;
 
   /**
