@@ -13,6 +13,16 @@ function tempDirPerTest(prefix: string): () => string {
   return () => dir;
 }
 
+/** Runs `look` on the file at `path` through a read-only connection of its own, closed after. */
+function inspectFile(path: string, look: (raw: Database.Database) => void): void {
+  const raw = new Database(path, { readonly: true });
+  try {
+    look(raw);
+  } finally {
+    raw.close();
+  }
+}
+
 /** SQLite's plan for a query, in words (`EXPLAIN QUERY PLAN`). */
 const planOf = (raw: Database.Database, sql: string) =>
   (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
@@ -110,12 +120,9 @@ describe('embedded SQLite: where documents are kept', () => {
       { id: 'c', customerId: 'c-2' },
     ]);
     await store.close();
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       expect(raw.prepare('SELECT COUNT(*) FROM "bodies_facts"').pluck().get()).toBe(2);
-    } finally {
-      raw.close();
-    }
+    });
   });
 
   it('keeps filter-only fields as columns of the indexed table, and builds no index for them', async () => {
@@ -131,8 +138,7 @@ describe('embedded SQLite: where documents are kept', () => {
       (await store.find<{ id: string }>('facts', { filter: { month: '2026-02' }, fields: ['id'] })).length,
     ).toBe(docs.filter((doc) => doc.month === '2026-02').length);
     await store.close();
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'f_customerId', 'f_month']);
       const indexes = raw
         .prepare(
@@ -141,9 +147,7 @@ describe('embedded SQLite: where documents are kept', () => {
         .pluck()
         .all();
       expect(indexes).toEqual(['ix_facts_customerId']);
-    } finally {
-      raw.close();
-    }
+    });
   });
 
   it('holds included fields after the id, so that a page filtered on another column walks the index in order', async () => {
@@ -180,8 +184,7 @@ describe('embedded SQLite: where documents are kept', () => {
         .map((doc) => doc.id),
     );
     await store.close();
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       const columns = (
         raw.pragma('index_info(ix_tickets_resolvedAt_id_loggedAt)') as Array<{ name: string }>
       ).map((column) => column.name);
@@ -192,9 +195,7 @@ describe('embedded SQLite: where documents are kept', () => {
       );
       expect(plan).toContain('ix_tickets_resolvedAt_id_loggedAt');
       expect(plan).not.toContain('TEMP B-TREE');
-    } finally {
-      raw.close();
-    }
+    });
   });
 
   it('creates a collection declared with a covering index with its documents in its rows', async () => {
@@ -202,14 +203,11 @@ describe('embedded SQLite: where documents are kept', () => {
     const store = new SqliteReadStore({ path, bulkLoad: true });
     await store.prepareIndexes('facts', [{ fields: ['customerId'], covering: true }]);
     await store.prepareIndexes('tickets', [{ fields: ['customerId'] }]);
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       expect(columnsOf(raw, 'docs_facts')).toEqual(['id', 'doc', 'f_customerId']);
       expect(columnsOf(raw, 'docs_tickets')).toEqual(['id', 'f_customerId']);
       expect(columnsOf(raw, 'bodies_tickets')).toEqual(['doc']);
-    } finally {
-      raw.close();
-    }
+    });
     store.discard();
   });
 });
@@ -240,12 +238,9 @@ describe('embedded SQLite: a bulk load by row numbers', () => {
       prepareWrite({ collection: 'tickets', id: 't-1', doc: doc('t-1', 'c-1', 1), row: 1 }, fields),
     ]);
     await bulk.close();
-    const reopened = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (reopened) => {
       expect(reopened.pragma('journal_mode', { simple: true })).toBe('wal');
-    } finally {
-      reopened.close();
-    }
+    });
   });
 
   it('writes, rewrites and deletes documents by row, then serves them by id like any store', async () => {
@@ -350,8 +345,7 @@ describe('embedded SQLite: a sparse index', () => {
         .map((doc) => doc.id),
     );
     await store.close();
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       // 30 of the 300 documents have a value: the index has 30 entries.
       const entries = raw
         .prepare("SELECT SUM(ncell) FROM dbstat WHERE name = 'ix_tickets_dueAt' AND pagetype = 'leaf'")
@@ -360,9 +354,7 @@ describe('embedded SQLite: a sparse index', () => {
       expect(entries).toBe(30);
       const plan = planOf(raw, `SELECT id FROM docs_tickets WHERE "f_dueAt" <= '2026-03-01T00:00:30.000Z'`);
       expect(plan).toContain('ix_tickets_dueAt');
-    } finally {
-      raw.close();
-    }
+    });
   });
 });
 
@@ -444,15 +436,12 @@ describe('embedded SQLite: statistics for the query planner', () => {
       1n,
     );
     await live.close();
-    const raw = new Database(path, { readonly: true });
-    try {
+    inspectFile(path, (raw) => {
       const stat = raw
         .prepare('SELECT stat FROM sqlite_stat1 WHERE idx = ?')
         .pluck()
         .get('ix_tickets_status');
       expect(String(stat).split(' ').slice(0, 2)).toEqual(['5000', '2500']);
-    } finally {
-      raw.close();
-    }
+    });
   });
 });
