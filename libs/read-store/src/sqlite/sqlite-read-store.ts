@@ -239,7 +239,10 @@ export class SqliteReadStore implements ReadStore {
       this.db.unsafeMode(false);
     }
     const mode = this.db.pragma('journal_mode', { simple: true }) as string;
-    if (mode !== 'off') throw new Error(`a bulk load needs journal_mode off; SQLite kept ${mode}`);
+    if (mode === 'off') return;
+    // Thrown from the constructor: nothing else would ever close this connection.
+    this.db.close();
+    throw new Error(`a bulk load needs journal_mode off; SQLite kept ${mode}`);
   }
   private optimizer: NodeJS.Timeout | null = null;
 
