@@ -5,10 +5,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REBUILD_NODE_FLAGS } from '../../apps/cli/src/commands/rebuild';
 import { generateHistory } from '../../apps/cli/src/generate/history-generator';
 import { acmeTerms, unreadableEvent } from '../support/fixtures';
 
-/** A rebuild killed half-way leaves the live read models exactly as they were; the next rebuild completes. */
+/**
+ * A rebuild killed half-way leaves the live read models exactly as they were; the next rebuild completes.
+ * Each rebuild runs as `npm run rebuild` runs it (REBUILD_NODE_FLAGS).
+ */
 describe('SIGKILL during a rebuild', () => {
   const root = join(__dirname, '..', '..');
   let dataDir: string;
@@ -52,7 +56,13 @@ describe('SIGKILL during a rebuild', () => {
     new Promise<{ code: number | null; signal: string | null }>((resolve) => {
       const child = spawn(
         process.execPath,
-        [join(root, 'dist/apps/cli/apps/cli/src/main.js'), 'rebuild', '--data-dir', dataDir],
+        [
+          ...REBUILD_NODE_FLAGS,
+          join(root, 'dist/apps/cli/apps/cli/src/main.js'),
+          'rebuild',
+          '--data-dir',
+          dataDir,
+        ],
         { stdio: 'ignore' },
       );
       child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -85,6 +95,7 @@ describe('SIGKILL during a rebuild', () => {
       const child = spawn(
         process.execPath,
         [
+          ...REBUILD_NODE_FLAGS,
           join(root, 'dist/apps/cli/apps/cli/src/main.js'),
           'rebuild',
           '--data-dir',

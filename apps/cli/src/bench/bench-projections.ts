@@ -9,14 +9,18 @@ import { join } from 'node:path';
 import { ParsedArgs, numberOption } from '../cli-args';
 import { generateHistory } from '../generate/history-generator';
 import { Progress } from '../progress';
+import { REBUILD_NODE_FLAGS } from '../commands/rebuild';
 import { benchAgreementTerms } from './bench-fixtures';
 import { startServer, stopServer } from './bench-append';
 
 const SEED = 42;
 
-function runChild(args: string[]): Promise<string> {
+function runChild(args: string[], execArgv: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = fork(process.argv[1], args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = fork(process.argv[1], args, {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...execArgv],
+    });
     let output = '';
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) =>
@@ -127,7 +131,7 @@ async function benchRebuild(dataDir: string, runs: number): Promise<void> {
   const rates: number[] = [];
   for (let run = 1; run <= runs; run++) {
     const before = await rawReadRates(eventsPath);
-    const output = (await runChild(['rebuild', '--data-dir', dataDir])).trim();
+    const output = (await runChild(['rebuild', '--data-dir', dataDir], REBUILD_NODE_FLAGS)).trim();
     const after = await rawReadRates(eventsPath);
     const summary = output.split('\n').pop() ?? '';
     const rate = Number(/: ([\d,]+) events\/s/.exec(summary)?.[1].replace(/,/g, '') ?? NaN);

@@ -11,6 +11,15 @@ import { rebuildInParallel } from './parallel-rebuild';
 import { syncToDisk } from './sync-to-disk';
 
 /**
+ * The Node flags a rebuild runs with (`npm run rebuild`, the benchmark's rebuild): V8 collects garbage on
+ * the thread that allocated it. The rebuild keeps a JavaScript thread on every core (up to four), so V8's
+ * helper threads for parallel and concurrent collection only take turns with them: on two cores the
+ * rebuild is ~3% faster without them (docs/performance.md, thirteenth session). They cannot be set once
+ * the process runs (V8 aborts).
+ */
+export const REBUILD_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
+
+/**
  * `rebuild`: replay every event into a fresh read store, then swap it in place of the old one (blue/green):
  * a crash or an unreadable event leaves the current read models untouched. Stop the API first: it runs the
  * same projection on the same file. With the embedded event store the documents are folded side by side
@@ -49,7 +58,10 @@ export async function rebuild(args: ParsedArgs): Promise<void> {
       });
       position = rebuilt.position;
       const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-      phases = ` (this thread and ${workers} worker${workers === 1 ? '' : 's'} folding ${s(rebuilt.foldMs)}, of which writing ${s(rebuilt.writeMs)}; indexes ${s(rebuilt.indexMs)})`;
+      const gc = REBUILD_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))
+        ? 'single-threaded GC'
+        : `GC with helper threads: run it with ${REBUILD_NODE_FLAGS.join(' ')}`;
+      phases = ` (this thread and ${workers} worker${workers === 1 ? '' : 's'} folding ${s(rebuilt.foldMs)}, of which writing ${s(rebuilt.writeMs)}; indexes ${s(rebuilt.indexMs)}; ${gc})`;
     } else {
       position = (await rebuildProjection(events, target, serviceDeskProjection, { onProgress })).position;
     }
