@@ -52,27 +52,25 @@ describe('SIGKILL during a rebuild', () => {
       await store.close();
     }
   };
-  const runRebuild = (killAfterMs?: number) =>
-    new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+  /** `rebuild` as `npm run rebuild` starts it, with more arguments; killed after `killAfterMs` if given. */
+  const runRebuild = (options: { killAfterMs?: number; args?: string[] } = {}) =>
+    new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
+      const main = join(root, 'dist/apps/cli/apps/cli/src/main.js');
       const child = spawn(
         process.execPath,
-        [
-          ...REBUILD_NODE_FLAGS,
-          join(root, 'dist/apps/cli/apps/cli/src/main.js'),
-          'rebuild',
-          '--data-dir',
-          dataDir,
-        ],
-        { stdio: 'ignore' },
+        [...REBUILD_NODE_FLAGS, main, 'rebuild', '--data-dir', dataDir, ...(options.args ?? [])],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
       );
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-      if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.once('exit', (code, signal) => resolve({ code, signal, stderr }));
+      if (options.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     });
 
   it('keeps the live read models untouched when killed, and completes the next time', async () => {
     const before = await snapshot();
     expect(before.docs.length).toBeGreaterThan(8000);
-    const killed = await runRebuild(400);
+    const killed = await runRebuild({ killAfterMs: 400 });
     expect(killed.signal).toBe('SIGKILL');
     expect(await snapshot()).toEqual(before);
     const completed = await runRebuild();
@@ -91,24 +89,7 @@ describe('SIGKILL during a rebuild', () => {
       await events.appendToStream(`ticket-from-the-future-${i}`, [unreadableEvent]);
     }
     await events.close();
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          ...REBUILD_NODE_FLAGS,
-          join(root, 'dist/apps/cli/apps/cli/src/main.js'),
-          'rebuild',
-          '--data-dir',
-          dataDir,
-          '--workers',
-          '1',
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.once('exit', (exitCode) => resolve({ code: exitCode, stderr }));
-    });
+    const { code, stderr } = await runRebuild({ args: ['--workers', '1'] });
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/cannot apply TicketTeleported \(ticket-from-the-future-\d@0, position \d+\)/);
     expect(existsSync(join(dataDir, 'read.db.rebuild'))).toBe(false);
