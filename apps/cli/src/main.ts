@@ -38,7 +38,7 @@ commands:
       walk every stream's hash chain; exit 1 naming the first broken link
   verify-figures [--data-dir DIR]
       recompute every read-model document from the events and diff; exit 1 on drift
-  bench-projections [--tickets 150000] [--customers 5] [--samples 200] [--rebuild-runs 3]
+  bench-projections [--tickets 159000] [--customers 5] [--samples 200] [--rebuild-runs 3]
                     [--data-dir DIR [--skip-rebuild]]
       generate a history (kept and reused with --data-dir), rebuild it --rebuild-runs times (events/s,
       peak RSS, each beside a raw read of the events file; best and median), and measure query latencies
