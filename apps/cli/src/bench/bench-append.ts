@@ -58,7 +58,8 @@ async function storeFigures(synchronous: 'FULL' | 'NORMAL', seconds: number) {
     const readStarted = performance.now();
     let read = 0;
     for (let after = 0n; ;) {
-      const page = await store.readAll({ after, maxCount: 10_000 });
+      // The pages the product's readers use (verify, export, recompute): see verifyEventChains.
+      const page = await store.readAll({ after, maxCount: 1000 });
       if (page.length === 0) break;
       read += page.length;
       after = page[page.length - 1].globalPosition;
