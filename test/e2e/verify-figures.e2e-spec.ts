@@ -65,4 +65,37 @@ describe('verify-figures', () => {
     expect(text).toContain('breached: stored true, recomputed false');
     expect(process.exitCode).toBe(1);
   }, 60_000);
+
+  it('names a document that only one side holds: one the store lost, one it should not have', async () => {
+    const store = new SqliteReadStore({ path: join(dir, 'read.db') });
+    const position = (await store.checkpoint(serviceDeskProjection.name))!.position;
+    // The store's first and last tickets in id order: the walk in id order meets them at its two ends.
+    const [first] = await store.find<{ id: string }>('tickets', {
+      sort: { field: 'id', direction: 'asc' },
+      limit: 1,
+    });
+    const [lost] = await store.find<{ id: string }>('tickets', {
+      sort: { field: 'id', direction: 'desc' },
+      limit: 1,
+    });
+    const extra = { ...first, id: `${first.id}-forged` };
+    await store.commit(
+      serviceDeskProjection.name,
+      [
+        { collection: 'tickets', id: lost.id, doc: null },
+        { collection: 'tickets', id: extra.id, doc: extra },
+      ],
+      position,
+    );
+    await store.close();
+    await verifyFigures(parseArgs(['verify-figures', '--data-dir', dir]));
+    const text = output.join('\n');
+    // The fact changed by the previous test, and these two.
+    expect(text).toContain('DRIFT in 3 of');
+    expect(text).toMatch(new RegExp(`tickets/${lost.id}\\n\\s+\\(document\\): stored null, recomputed \\{`));
+    expect(text).toMatch(
+      new RegExp(`tickets/${extra.id}\\n\\s+\\(document\\): stored \\{.*\\}, recomputed null`),
+    );
+    expect(process.exitCode).toBe(1);
+  }, 60_000);
 });
