@@ -49,6 +49,36 @@ describe('verify-figures', () => {
     expect(process.exitCode).toBeUndefined();
   }, 60_000);
 
+  it('finds nothing to say of an empty store', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'verify-figures-empty-'));
+    try {
+      await verifyFigures(parseArgs(['verify-figures', '--data-dir', empty]));
+      expect(output).toEqual(['ok: 0 documents equal their recomputation from the events']);
+      expect(process.exitCode).toBeUndefined();
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('says how far behind the read models are', async () => {
+    const events = new SqliteEventStore({ path: join(dir, 'events.db'), synchronous: 'NORMAL' });
+    const head = await events.headPosition();
+    await events.close();
+    const store = new SqliteReadStore({ path: join(dir, 'read.db') });
+    await store.commit(serviceDeskProjection.name, [], head - 1n);
+    await store.close();
+    try {
+      await verifyFigures(parseArgs(['verify-figures', '--data-dir', dir]));
+      expect(output[0]).toBe(
+        `note: the read models are at position ${head - 1n}, the store at ${head}: start the API (or rebuild) to catch up first`,
+      );
+    } finally {
+      const restore = new SqliteReadStore({ path: join(dir, 'read.db') });
+      await restore.commit(serviceDeskProjection.name, [], head);
+      await restore.close();
+    }
+  }, 60_000);
+
   it('names the document and the figure that drifted, with exit status 1', async () => {
     const db = new Database(join(dir, 'read.db'));
     const { id } = db

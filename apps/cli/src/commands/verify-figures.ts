@@ -102,7 +102,8 @@ export async function verifyFigures(args: ParsedArgs): Promise<void> {
   try {
     const checkpoint = await readStore.checkpoint(serviceDeskProjection.name);
     const head = await events.headPosition();
-    if (!checkpoint || checkpoint.position !== head) {
+    // No checkpoint is position 0: an empty store has nothing to catch up on.
+    if ((checkpoint?.position ?? 0n) !== head) {
       console.log(
         `note: the read models are at position ${checkpoint?.position ?? 0n}, the store at ${head}: start the API (or rebuild) to catch up first`,
       );
