@@ -57,10 +57,7 @@ export async function verifyEventChains(
   const last = new Map<string, { revision: number; hash: string | null }>();
   let events = 0;
   for (let after = 0n; after < head;) {
-    // Pages of 1,000: a page that outlives a young-generation collection is copied to the old one (the
-    // embedded store read 410,000-420,000 events/s in pages of 250-2,000, 260,000-300,000 in pages of
-    // 5,000-10,000; docs/performance.md, thirteenth session).
-    const page = await store.readAll({ after, maxCount: 1000 });
+    const page = await store.readAll({ after });
     if (page.length === 0) break;
     for (const event of page) {
       events++;

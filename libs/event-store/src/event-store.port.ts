@@ -72,9 +72,18 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
+/**
+ * readAll's page when no maxCount is given, and the page a reader of the whole log should take: a page that
+ * outlives a young-generation collection is copied to the old one (the embedded store read 410,000-424,000
+ * events/s in pages of 250-2,000, 261,000-297,000 in pages of 5,000-10,000; docs/performance.md, thirteenth
+ * session).
+ */
+export const READ_ALL_PAGE = 1000;
+
 export interface ReadAllOptions {
   /** Exclusive: events after this position (0n = from the start). */
   readonly after?: bigint;
+  /** At most this many events (READ_ALL_PAGE if not given). */
   readonly maxCount?: number;
 }
 

@@ -58,8 +58,8 @@ async function storeFigures(synchronous: 'FULL' | 'NORMAL', seconds: number) {
     const readStarted = performance.now();
     let read = 0;
     for (let after = 0n; ;) {
-      // The pages the product's readers use (verify, export, recompute): see verifyEventChains.
-      const page = await store.readAll({ after, maxCount: 1000 });
+      // The default page, which the product's readers of the whole log take (READ_ALL_PAGE).
+      const page = await store.readAll({ after });
       if (page.length === 0) break;
       read += page.length;
       after = page[page.length - 1].globalPosition;

@@ -117,10 +117,7 @@ export async function verifyFigures(args: ParsedArgs): Promise<void> {
     let drifted = 0;
     const shown: string[] = [];
     for (const { collection } of collectionsOf(serviceDeskProjection)) {
-      const pairs = pairsById(
-        documentsById(readStore, collection)[Symbol.asyncIterator](),
-        documentsById(recomputed, collection)[Symbol.asyncIterator](),
-      );
+      const pairs = pairsById(documentsById(readStore, collection), documentsById(recomputed, collection));
       for await (const pair of pairs) {
         compared++;
         const found = differences(pair.stored, pair.fresh);

@@ -21,6 +21,7 @@ import {
   EventSubscription,
   ExpectedRevision,
   NewEvent,
+  READ_ALL_PAGE,
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
@@ -196,7 +197,7 @@ export class EventStoreDbEventStore implements EventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = options.after ?? 0n;
-    const wanted = options.maxCount ?? 1000;
+    const wanted = options.maxCount ?? READ_ALL_PAGE;
     const events: StoredEvent[] = [];
     // The last position examined: reading from a position includes it, and the port's `after` excludes it.
     let cursor = after;

@@ -9,6 +9,7 @@ import {
   EventSubscription,
   ExpectedRevision,
   NewEvent,
+  READ_ALL_PAGE,
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
@@ -336,7 +337,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    return this.readAllSync(options.after ?? 0n, options.maxCount ?? 1000);
+    return this.readAllSync(options.after ?? 0n, options.maxCount ?? READ_ALL_PAGE);
   }
 
   private keep: (streamId: string, type: string, eventId: string) => boolean = () => true;
